@@ -1,0 +1,33 @@
+/**
+ * Every error the service reports, coded in one place so that clients, operators and logs can
+ * search a code. The message is a printf-style template (%s) filled by the constructor's args.
+ * 4xx messages name the field and the problem; 5xx messages never carry internals.
+ */
+import createError from '@fastify/error'
+
+// --- request input (J12) ---
+export const ERR_VALIDATION = createError('AR_ERR_VALIDATION', 'Invalid request: %s', 400)
+export const ERR_INVALID_JSON = createError('AR_ERR_INVALID_JSON', 'Request body is not valid JSON: %s', 400)
+export const ERR_BODY_TOO_LARGE = createError('AR_ERR_BODY_TOO_LARGE', 'Request body is larger than %s bytes', 413)
+export const ERR_UNSUPPORTED_MEDIA = createError('AR_ERR_UNSUPPORTED_MEDIA', 'Content-Type must be application/json', 415)
+export const ERR_EMPTY_TEXT = createError('AR_ERR_EMPTY_TEXT', 'text: a text message needs non-empty text', 400)
+export const ERR_UNKNOWN_SHOP = createError('AR_ERR_UNKNOWN_SHOP', 'shopId: no rules are loaded for shop "%s"', 404)
+export const ERR_UNAUTHORIZED = createError('AR_ERR_UNAUTHORIZED', 'A valid bearer token is required', 401)
+
+// --- handoff ---
+export const ERR_TICKET_NOT_FOUND = createError('AR_ERR_TICKET_NOT_FOUND', 'Ticket "%s" is not open', 404)
+export const ERR_NOT_TICKET_OWNER = createError('AR_ERR_NOT_TICKET_OWNER', 'Ticket "%s" is claimed by another agent (or its claim expired)', 409)
+
+// --- infrastructure ---
+export const ERR_STORE_UNAVAILABLE = createError('AR_ERR_STORE_UNAVAILABLE', 'The handoff store is unavailable; retry later', 503)
+export const ERR_NOT_READY = createError('AR_ERR_NOT_READY', 'Service is not ready: %s', 503)
+
+// --- rule files (operators) ---
+export const ERR_RULES_INVALID = createError('AR_ERR_RULES_INVALID', 'Rule files are invalid:\n%s', 500)
+
+/** Codes a client may want to branch on, for the OpenAPI description. */
+export const ERROR_CODES = [
+  ERR_VALIDATION, ERR_INVALID_JSON, ERR_BODY_TOO_LARGE, ERR_UNSUPPORTED_MEDIA, ERR_EMPTY_TEXT,
+  ERR_UNKNOWN_SHOP, ERR_UNAUTHORIZED, ERR_TICKET_NOT_FOUND, ERR_NOT_TICKET_OWNER,
+  ERR_STORE_UNAVAILABLE, ERR_NOT_READY, ERR_RULES_INVALID
+].map((E) => new E().code)

@@ -1,0 +1,144 @@
+/**
+ * The one interface behind which conversation state, idempotency records, the handoff queue
+ * and unanswered-question analytics live. Two implementations: Redis (REDIS_URL set) and an
+ * embedded in-process store (demo mode). Everything a webhook call changes is written by a
+ * single `commit` so that a crash never leaves half of it behind.
+ */
+
+export type Priority = 'urgent' | 'normal'
+export type HandoffReason = 'unmatched' | 'human_request' | 'complaint' | 'closed_hours'
+
+/** One line of the chat an agent sees: what the buyer said and what the bot answered. */
+export interface ChatEntry {
+  role: 'buyer' | 'bot'
+  text: string
+  /** epoch milliseconds */
+  at: number
+  messageId?: string
+  /** message type for buyer entries (text, image, order, ...) */
+  type?: string
+}
+
+/** A question the bot asked and whose answer may arrive in the next message without keywords. */
+export interface PendingAsk {
+  kind: 'size'
+  /** id of the size chart that asked */
+  ruleId: string
+  /** figures already given (a buyer may send height first, weight later) */
+  heightCm?: number
+  weightJin?: number
+  /** epoch ms after which the ask is forgotten */
+  until: number
+}
+
+export interface OpenTicketRef {
+  id: string
+  status: 'waiting' | 'claimed'
+  agentId?: string
+}
+
+export interface ConversationState {
+  /** epoch ms of the buyer's previous message; absent on first contact */
+  lastSeenAt?: number
+  pending?: PendingAsk
+  /** the conversation's open ticket, if it has one */
+  ticket?: OpenTicketRef
+}
+
+export interface CommitInput {
+  shopId: string
+  conversationId: string
+  buyerId: string
+  messageId: string
+  now: number
+  /** new value for lastSeenAt */
+  lastSeenAt: number
+  /** undefined: leave as is; null: clear; object: set (expires at its `until`) */
+  pending?: PendingAsk | null
+  /** entries appended to the conversation's open ticket (or to the new ticket this commit opens) */
+  chat: ChatEntry[]
+  /** ask for a ticket; if the conversation already has an open one, the chat is appended to it
+   *  and an urgent request upgrades a waiting normal ticket to urgent */
+  handoff?: { reason: HandoffReason; priority: Priority }
+  /** count this message in the unanswered-question analytics */
+  unmatched?: { key: string; text: string }
+  /** the response body to replay on redelivery of the same messageId (JSON-serialisable) */
+  body: unknown
+}
+
+export interface TicketRef {
+  id: string
+  /** tickets ahead of this one in claim order (0: next to be claimed) */
+  position: number
+  priority: Priority
+  reason: HandoffReason
+  /** true when this commit opened the ticket, false when it appended to an open one */
+  created: boolean
+  /** agents seen (claim or heartbeat) within the claim timeout, at commit time */
+  agentsOnline: number
+}
+
+export interface CommitResult {
+  /** true when the messageId had been committed before: body and ticket are the stored ones */
+  duplicate: boolean
+  body: unknown
+  ticket?: TicketRef
+}
+
+export interface Ticket {
+  id: string
+  shopId: string
+  conversationId: string
+  buyerId: string
+  priority: Priority
+  reason: HandoffReason
+  status: 'waiting' | 'claimed'
+  createdAt: number
+  claimedAt?: number
+  agentId?: string
+  /** the buyer's messages since the handoff and what the bot said, oldest first */
+  chat: ChatEntry[]
+}
+
+export interface HandoffStats {
+  waiting: number
+  urgent: number
+  /** ms the oldest waiting ticket has waited, 0 when none */
+  oldestWaitMs: number
+  claimed: number
+  agentsOnline: number
+  /** share of tickets created in the last 24 h that were claimed within 3 minutes (null: none yet) */
+  claimedWithin3mShare: number | null
+  ticketsLast24h: number
+}
+
+export interface UnmatchedCount {
+  key: string
+  count: number
+  /** a few original texts, newest first */
+  examples: string[]
+}
+
+export interface Store {
+  readonly kind: 'redis' | 'embedded'
+  /** the stored result for a messageId already committed, or null */
+  getCommitted(shopId: string, messageId: string): Promise<CommitResult | null>
+  getConversation(shopId: string, conversationId: string, now: number): Promise<ConversationState>
+  commit(input: CommitInput): Promise<CommitResult>
+
+  /** oldest urgent ticket first, then oldest normal; waits up to waitMs for one; null when none */
+  claim(shopId: string, agentId: string, waitMs: number, now?: number): Promise<Ticket | null>
+  heartbeat(shopId: string, ticketId: string, agentId: string): Promise<Ticket>
+  /** closes the ticket: the conversation goes back to the bot */
+  resolve(shopId: string, ticketId: string, agentId: string): Promise<void>
+  /** gives the ticket back to the queue, ahead of newer tickets of its priority */
+  release(shopId: string, ticketId: string, agentId: string): Promise<void>
+  getTicket(shopId: string, ticketId: string): Promise<Ticket | null>
+  stats(shopId: string, now?: number): Promise<HandoffStats>
+
+  topUnmatched(shopId: string, days: number, limit: number, now?: number): Promise<UnmatchedCount[]>
+
+  /** true when the backing store answers */
+  ping(): Promise<boolean>
+  close(): Promise<void>
+}
