@@ -1,0 +1,193 @@
+/**
+ * The bot's decision for one buyer message: reply, hand off, or stay silent — and why. Pure: the
+ * conversation state and the clock come in, a decision comes out; the service layer stores it.
+ */
+import type { ConversationState, HandoffReason, PendingAsk, Priority } from '../store/types.js'
+import { analyse, type Analysis, type Candidate, type Method } from '../matching/match.js'
+import { normalise } from '../matching/normalise.js'
+import { hasMeasurements } from '../matching/measurements.js'
+import type { Catalog, Rule, SizeChart } from '../rules/schema.js'
+import { answerCatalog, answerRule, answerSize, pickRandom, type Answer, type Pick } from './answer.js'
+import type { ShopEngine } from './engine.js'
+import { isOpen } from './hours.js'
+
+export const MAX_ANSWERS = 3
+
+export interface IncomingMessage {
+  type: string
+  text?: string
+}
+
+export interface MatchedInfo {
+  ruleId: string
+  intent: string
+  keywords: string[]
+  method: Method
+  score?: number
+  outcome?: string
+}
+
+export interface Decision {
+  action: 'reply' | 'handoff' | 'silent'
+  /** reply texts; handoff texts may hold {position} / {agents}, filled once the ticket exists */
+  replies: string[]
+  matched: MatchedInfo[]
+  handoff?: { reason: HandoffReason; priority: Priority; offlineReply?: string }
+  /** undefined: keep; null: clear; object: remember the question asked */
+  pending?: PendingAsk | null
+  /** count in the unanswered-question analytics */
+  unmatched?: boolean
+  /** for explanations (operator tooling) */
+  analysis?: Analysis
+  firstContact: boolean
+}
+
+export interface DecideOptions {
+  now: number
+  pick?: Pick
+}
+
+export function decide (engine: ShopEngine, msg: IncomingMessage, state: ConversationState, opts: DecideOptions): Decision {
+  const pick = opts.pick ?? pickRandom
+  const { rules } = engine
+  const now = opts.now
+  const firstContact = state.lastSeenAt === undefined
+  const returning = !firstContact && now - state.lastSeenAt! >= rules.welcome.session_gap
+  const base = { firstContact }
+
+  // While an agent holds the conversation the bot says nothing; the message goes to the agent.
+  if (state.ticket?.status === 'claimed') return { ...base, action: 'silent', replies: [], matched: [] }
+
+  if (msg.type === 'enter') {
+    if (firstContact) return { ...base, action: 'reply', replies: [pick(rules.welcome.first)], matched: [] }
+    if (returning) return { ...base, action: 'reply', replies: [pick(rules.welcome.returning)], matched: [] }
+    return { ...base, action: 'silent', replies: [], matched: [] }
+  }
+
+  const text = msg.text ?? ''
+  if (msg.type !== 'text' && text.trim() === '') {
+    // images, product and order cards: a human has to look at them
+    return handoff(engine, base, now, 'unmatched', 'normal', pick(rules.handoff.unsupported_reply ?? rules.handoff.reply), [], true)
+  }
+
+  const norm = normalise(text)
+  const analysis = analyse(engine.compiled, norm)
+
+  if (analysis.escalate.length > 0) {
+    // A complaint outranks every rule: never a canned policy answer to an angry buyer.
+    const matched = [{ ruleId: 'handoff.escalate', intent: 'complaint', keywords: analysis.escalate, method: 'keyword' as const }]
+    return { ...handoff(engine, base, now, 'complaint', 'urgent', pick(rules.handoff.escalate.reply), matched, false), analysis }
+  }
+  if (analysis.human.length > 0) {
+    const matched = [{ ruleId: 'handoff.human', intent: 'human_request', keywords: analysis.human, method: 'keyword' as const }]
+    return { ...handoff(engine, base, now, 'human_request', 'normal', pick(rules.handoff.human_reply ?? rules.handoff.reply), matched, false), analysis }
+  }
+
+  const chosen = choose(engine, analysis, state, now, norm.key, norm.canonical)
+  if (chosen.length === 0) {
+    return { ...handoff(engine, base, now, 'unmatched', 'normal', pick(rules.handoff.reply), [], true), analysis }
+  }
+
+  const replies: string[] = []
+  const matched: MatchedInfo[] = []
+  let pending: PendingAsk | null | undefined
+  let wantsHandoff = false
+  for (const c of chosen) {
+    const answers = answerFor(engine, c, analysis, state, now, firstContact, returning, chosen.length, pick)
+    if (answers.length === 0) continue
+    for (const a of answers) {
+      replies.push(a.text)
+      if (a.pending !== undefined) pending = a.pending
+      if (a.handoff) wantsHandoff = true
+    }
+    matched.push({ ruleId: c.entry.id, intent: c.entry.intent, keywords: c.keywords, method: c.method, score: c.score, outcome: answers[0]!.outcome })
+  }
+  // a size answer clears the question the bot asked; anything else leaves it pending
+  if (wantsHandoff) {
+    const h = handoff(engine, base, now, 'unmatched', 'normal', '', matched, false)
+    // the answer itself already tells the buyer a human takes over: no separate holding text
+    return { ...h, replies: replies.concat(h.replies), handoff: { ...h.handoff!, offlineReply: undefined }, pending: pending ?? undefined, analysis }
+  }
+  return { ...base, action: 'reply', replies, matched, pending, analysis }
+}
+
+interface Chosen extends Candidate { score?: number }
+
+/** One answer per intent, the most specific rule of each, in the order the buyer asked. */
+function choose (engine: ShopEngine, analysis: Analysis, state: ConversationState, now: number, key: string, canonical: string): Chosen[] {
+  const best = new Map<string, Chosen>()
+  for (const c of analysis.candidates) {
+    const current = best.get(c.entry.intent)
+    if (!current || better(c, current)) best.set(c.entry.intent, c)
+  }
+  // The bot asked for height and weight; a reply carrying figures answers it without keywords.
+  const pending = state.pending && state.pending.until > now ? state.pending : undefined
+  if (pending && !best.has(sizeIntent(engine, pending.ruleId)) && hasMeasurements(canonical)) {
+    const entry = engine.compiled.entries.find((e) => e.id === pending.ruleId && e.kind === 'size')
+    if (entry) best.set(entry.intent, { entry, keywords: [], position: 0, specificity: 0, method: 'context' })
+  }
+  if (best.size === 0) {
+    for (const f of engine.fallbacks) {
+      const hit = f.classify(key)
+      if (!hit) continue
+      const entry = engine.compiled.entries[hit.entryIndex]!
+      // a classifier never answers with a catalog item or a size it did not read: only rules
+      if (entry.kind !== 'rule') continue
+      best.set(entry.intent, { entry, keywords: [], position: 0, specificity: 0, method: hit.method, score: hit.score })
+      break
+    }
+  }
+  let chosen = [...best.values()].sort((a, b) => a.position - b.position)
+  // A greeting alone is answered; beside a real question it only adds the welcome.
+  if (chosen.length > MAX_ANSWERS) chosen = chosen.slice(0, MAX_ANSWERS)
+  return chosen
+}
+
+function sizeIntent (engine: ShopEngine, ruleId: string): string {
+  return engine.compiled.entries.find((e) => e.id === ruleId)?.intent ?? 'size'
+}
+
+function better (a: Candidate, b: Candidate): boolean {
+  if (a.specificity !== b.specificity) return a.specificity > b.specificity
+  if (a.entry.allGroups !== b.entry.allGroups) return a.entry.allGroups > b.entry.allGroups
+  if (a.entry.priority !== b.entry.priority) return a.entry.priority > b.entry.priority
+  if (a.keywords.length !== b.keywords.length) return a.keywords.length > b.keywords.length
+  return a.entry.index < b.entry.index
+}
+
+function answerFor (
+  engine: ShopEngine, c: Chosen, analysis: Analysis, state: ConversationState, now: number,
+  firstContact: boolean, returning: boolean, answersInMessage: number, pick: Pick
+): Answer[] {
+  const { welcome } = engine.rules
+  const src = c.entry.source
+  if (c.entry.kind === 'rule' && c.entry.intent === 'greeting' && (src as Rule).reply === undefined) {
+    if (firstContact) return [{ text: pick(welcome.first), outcome: 'first' }]
+    if (returning) return [{ text: pick(welcome.returning), outcome: 'returning' }]
+    // mid-conversation "在吗" beside a question adds nothing; alone it deserves an answer
+    return answersInMessage > 1 ? [] : [{ text: pick(welcome.again), outcome: 'again' }]
+  }
+  switch (c.entry.kind) {
+    case 'rule': return [answerRule(src as Rule, pick)]
+    case 'size': return [answerSize(src as SizeChart, analysis.canonical, now, state.pending)]
+    case 'catalog': return answerCatalog(src as Catalog, c.catalog!)
+  }
+}
+
+function handoff (
+  engine: ShopEngine, base: { firstContact: boolean }, now: number, reason: HandoffReason, priority: Priority,
+  reply: string, matched: MatchedInfo[], unmatched: boolean
+): Decision {
+  const { handoff: settings, hours } = engine.rules
+  const open = isOpen(engine.hours, now)
+  const replies: string[] = []
+  if (!open && hours) {
+    // a complaint keeps its reason and urgency; everything else waits for the morning
+    if (reason === 'complaint') replies.push(reply)
+    replies.push(pickRandom(hours.closed_reply))
+    return { ...base, action: 'handoff', replies, matched, unmatched, handoff: { reason: reason === 'complaint' ? reason : 'closed_hours', priority } }
+  }
+  if (reply !== '') replies.push(reply)
+  const offlineReply = settings.offline_reply ? pickRandom(settings.offline_reply) : undefined
+  return { ...base, action: 'handoff', replies, matched, unmatched, handoff: { reason, priority, offlineReply } }
+}

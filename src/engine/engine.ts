@@ -1,0 +1,33 @@
+/**
+ * A shop's compiled rules, ready to answer: the automaton, the business hours and, when trained,
+ * the paraphrase classifier. Built once per (re)load and swapped in whole.
+ */
+import type { ShopRules } from '../rules/schema.js'
+import { compileShop, type CompiledShop } from '../matching/compile.js'
+import { compileHours, type CompiledHours } from './hours.js'
+
+export interface Fallback {
+  /** best intent entry for a message no keyword rule answered, or undefined below the threshold */
+  classify (key: string): { entryIndex: number; score: number; method: 'classifier' | 'pinyin' } | undefined
+}
+
+export interface ShopEngine {
+  shopId: string
+  rules: ShopRules
+  compiled: CompiledShop
+  hours?: CompiledHours
+  fallbacks: Fallback[]
+}
+
+export type FallbackFactory = (compiled: CompiledShop) => Fallback | undefined
+
+export function buildEngine (rules: ShopRules, fallbackFactories: FallbackFactory[] = []): ShopEngine {
+  const compiled = compileShop(rules)
+  return {
+    shopId: rules.shopId,
+    rules,
+    compiled,
+    hours: rules.hours ? compileHours(rules.hours) : undefined,
+    fallbacks: fallbackFactories.map((f) => f(compiled)).filter((f): f is Fallback => f !== undefined)
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * Built-in complaint and anger words (BRIEF J6). They outrank every rule so that an angry buyer is
+ * never sent a canned policy answer. Operators extend them with `handoff.escalate.keywords`, veto
+ * with `handoff.escalate.not`, or switch them off with `builtin_lexicon: false`.
+ * Kept to words that are complaints in a shop chat on their own; ambiguous ones (滚, 差) stay out.
+ */
+export const COMPLAINT_LEXICON: readonly string[] = [
+  '投诉', '差评', '12315', '骗子', '举报', '欺诈', '诈骗', '骗人', '骗钱', '坑人', '坑爹', '黑店', '垃圾店',
+  '什么破', '破玩意', '破东西', '垃圾东西', '垃圾质量', '太垃圾', '真垃圾', '垃圾客服', '卖假货', '假冒伪劣',
+  '消协', '消费者协会', '工商局', '市场监管', '315', '退一赔三', '假一赔三', '起诉', '律师', '曝光', '维权',
+  '态度太差', '态度差', '气死我', '太过分', '欺负人', '无良', '恶心', '坑货', '被骗', '上当', '恶意', '赔偿',
+  '他妈', '妈的', 'tmd', 'nmd', '傻逼', 'sb客服', '狗屎'
+]
+
+/** Phrases that contain a lexicon word but are not complaints ("不会给差评" is a promise). */
+export const COMPLAINT_LEXICON_NOT: readonly string[] = [
+  '不会差评', '不给差评', '不会给差评', '不投诉', '不是投诉', '别投诉', '不是骗子', '防骗', '怕被骗', '不是被骗'
+]

@@ -1,0 +1,200 @@
+/**
+ * Finds what a message asks: one pass of the keyword automaton and one of the regex set over the
+ * normalised text, then per rule the hits, vetoes and specificity. Pure: no I/O, no randomness.
+ */
+import type { CompiledShop, Entry, Role } from './compile.js'
+
+export type Method = 'keyword' | 'regex' | 'catalog' | 'context' | 'classifier' | 'pinyin'
+
+export interface Candidate {
+  entry: Entry
+  /** normalised keywords (or regex matches) that fired it */
+  keywords: string[]
+  /** where in the message it was asked: earlier questions are answered first */
+  position: number
+  /** longest hit: a longer, more specific hit beats a shorter one (退货运费 beats 退货) */
+  specificity: number
+  method: Method
+  /** catalogs: which items / tones / unknown codes were named, and how to answer */
+  catalog?: { mode: 'items' | 'suits' | 'unknown' | 'list'; items: number[]; tones: string[]; codes: string[] }
+}
+
+export interface Veto { entry: Entry; by: string }
+
+export interface Analysis {
+  key: string
+  canonical: string
+  escalate: string[]
+  human: string[]
+  /** entries that fired, unordered */
+  candidates: Candidate[]
+  /** entries a `not` keyword (or a missing `all` group) stopped, for explanations */
+  vetoed: Veto[]
+  incomplete: Array<{ entry: Entry; missingGroup: number }>
+}
+
+interface Hit { keyword: string; begin: number; end: number; roles: Role[] }
+
+const DIGIT = /[0-9]/
+const LATIN = /[a-z]/
+function sameClass (a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined) return false
+  return (DIGIT.test(a) && DIGIT.test(b)) || (LATIN.test(a) && LATIN.test(b))
+}
+
+/**
+ * A keyword that starts or ends with a digit or Latin letter must not be glued to more of the same:
+ * 999 is not in 9999, hi is not in shipping, s码 is not in xs码.
+ */
+function atBoundary (key: string, begin: number, end: number): boolean {
+  return !sameClass(key[begin - 1], key[begin]) && !sameClass(key[end - 1], key[end])
+}
+
+// Numbers in a price or coupon context are never item codes: 999-300, 满999, 999元, 减50.
+const PRICE_CONTEXT = /(?:[满减¥￥$]\s*)(\d+)|(\d+)\s*(?:[-—~～减元块]|rmb|券)/g
+function priceNumbers (canonical: string): Set<string> {
+  const out = new Set<string>()
+  for (const m of canonical.matchAll(PRICE_CONTEXT)) out.add((m[1] ?? m[2])!)
+  return out
+}
+
+/** Characters left after removing the named item: "999呢" is about 999, a long sentence may not be. */
+const SHORT_REST = 4
+
+export function analyse (shop: CompiledShop, text: { key: string; canonical: string }): Analysis {
+  const { key } = text
+  const raw = shop.automaton.matchInText(key)
+  const hits: Hit[] = []
+  for (const m of raw) {
+    if (!atBoundary(key, m.begin, m.end)) continue
+    hits.push({ keyword: m.keyword, begin: m.begin, end: m.end, roles: shop.roles.get(m.keyword) ?? [] })
+  }
+  // Longest match wins: a positive hit inside a longer positive hit is not a question of its own
+  // (运费 inside 运费险, 退货 inside 退货运费).
+  const positive = hits.filter((h) => h.roles.some(isPositive))
+  const shadowed = new Set<Hit>()
+  for (const h of positive) {
+    for (const o of positive) {
+      if (o !== h && o.end - o.begin > h.end - h.begin && o.begin <= h.begin && o.end >= h.end) { shadowed.add(h); break }
+    }
+  }
+
+  const escalate: string[] = []
+  const escalateNot: Array<{ begin: number; end: number }> = []
+  const human: string[] = []
+  const per = new Map<number, { kws: Hit[]; nots: string[]; groups: Set<number>; items: Map<number, Hit>; tones: Set<string> }>()
+  const slot = (i: number) => {
+    let s = per.get(i)
+    if (!s) { s = { kws: [], nots: [], groups: new Set(), items: new Map(), tones: new Set() }; per.set(i, s) }
+    return s
+  }
+  const prices = priceNumbers(text.canonical)
+
+  for (const h of hits) {
+    const isShadowed = shadowed.has(h)
+    for (const r of h.roles) {
+      switch (r.role) {
+        case 'escalate': escalate.push(h.keyword); break
+        case 'escalate_not': escalateNot.push(h); break
+        case 'human': human.push(h.keyword); break
+        case 'not': slot(r.entry).nots.push(h.keyword); break
+        case 'kw': if (!isShadowed) slot(r.entry).kws.push(h); break
+        case 'all': slot(r.entry).groups.add(r.group); break
+        case 'item':
+          if (!isShadowed && !(DIGIT.test(h.keyword) && prices.has(h.keyword))) slot(r.entry).items.set(r.item, h)
+          break
+        case 'tone': slot(r.entry).tones.add(r.tone); break
+      }
+    }
+  }
+  // "不会给差评" contains 差评: a negated complaint word is not a complaint.
+  const realEscalate = escalate.filter((kw) => !hits.some((h) => h.keyword === kw && escalateNot.some((n) => n.begin <= h.begin && n.end >= h.end)))
+
+  // Regexes: one pass of the set, then positions only for the few that matched.
+  const regexHits = new Map<number, Array<{ text: string; begin: number }>>()
+  if (shop.regexSet) {
+    for (const i of shop.regexSet.match(key)) {
+      const owner = shop.regexOwners[i]!
+      const m = owner.pattern.matcher(key)
+      if (!m.find()) continue
+      const list = regexHits.get(owner.entry) ?? []
+      list.push({ text: m.group() ?? '', begin: m.start() })
+      regexHits.set(owner.entry, list)
+    }
+  }
+
+  const candidates: Candidate[] = []
+  const vetoed: Veto[] = []
+  const incomplete: Analysis['incomplete'] = []
+  const touched = new Set<number>([...per.keys(), ...regexHits.keys()])
+  for (const index of touched) {
+    const entry = shop.entries[index]!
+    const s = per.get(index) ?? { kws: [], nots: [], groups: new Set<number>(), items: new Map<number, Hit>(), tones: new Set<string>() }
+    const rx = regexHits.get(index) ?? []
+    const fired = s.kws.length > 0 || rx.length > 0 || (entry.kind === 'catalog' && s.items.size > 0)
+    if (!fired) continue
+    if (s.nots.length > 0) { vetoed.push({ entry, by: s.nots[0]! }); continue }
+    const missing = firstMissingGroup(entry.allGroups, s.groups)
+    if (missing !== undefined) { incomplete.push({ entry, missingGroup: missing }); continue }
+
+    const keywords = [...s.kws.map((h) => h.keyword), ...rx.map((r) => r.text)]
+    const positions = [...s.kws.map((h) => h.begin), ...rx.map((r) => r.begin), ...[...s.items.values()].map((h) => h.begin)]
+    const lengths = [...s.kws.map((h) => h.end - h.begin), ...rx.map((r) => r.text.length), ...[...s.items.values()].map((h) => h.end - h.begin)]
+    const candidate: Candidate = {
+      entry,
+      keywords,
+      position: Math.min(...positions),
+      specificity: Math.max(...lengths),
+      method: s.kws.length > 0 ? 'keyword' : rx.length > 0 ? 'regex' : 'catalog'
+    }
+    if (entry.kind === 'catalog') {
+      const mode = catalogMode(shop, index, key, s.kws.length + rx.length > 0, s.items, s.tones, prices)
+      if (!mode) continue
+      candidate.catalog = mode
+      candidate.keywords.push(...[...s.items.values()].map((h) => h.keyword))
+    }
+    candidates.push(candidate)
+  }
+  return { key, canonical: text.canonical, escalate: realEscalate, human, candidates, vetoed, incomplete }
+}
+
+function isPositive (r: Role): boolean {
+  return r.role === 'kw' || r.role === 'item' || r.role === 'human' || r.role === 'escalate'
+}
+
+function firstMissingGroup (groups: number, hit: Set<number>): number | undefined {
+  for (let g = 0; g < groups; g++) if (!hit.has(g)) return g
+  return undefined
+}
+
+const NUMBER_TOKEN = /\d+/g
+
+function catalogMode (
+  shop: CompiledShop, index: number, key: string, keyword: boolean,
+  items: Map<number, Hit>, tones: Set<string>, prices: Set<string>
+): Candidate['catalog'] | undefined {
+  const itemHits = [...items.entries()].sort((a, b) => a[1].begin - b[1].begin)
+  const named = itemHits.reduce((n, [, h]) => n + h.end - h.begin, 0)
+  const short = key.length - named <= SHORT_REST
+  // A bare number is only an item when the buyer is plainly asking about it: with a catalog
+  // keyword, or as nearly the whole message ("999呢"). A worded alias (正红) speaks for itself.
+  const worded = itemHits.some(([, h]) => !DIGIT.test(h.keyword))
+  if (itemHits.length > 0 && (keyword || short || worded)) {
+    return { mode: 'items', items: itemHits.map(([i]) => i), tones: [...tones], codes: [] }
+  }
+  const pattern = shop.codePatterns.get(index)
+  if (pattern) {
+    const names = shop.itemKeys.get(index)!
+    const codes: string[] = []
+    for (const m of key.matchAll(NUMBER_TOKEN)) {
+      const code = m[0]
+      if (names.has(code) || prices.has(code)) continue
+      if (pattern.matches(code)) codes.push(code)
+    }
+    const rest = key.length - codes.reduce((n, c) => n + c.length, 0)
+    if (codes.length > 0 && (keyword || rest <= SHORT_REST)) return { mode: 'unknown', items: [], tones: [...tones], codes }
+  }
+  if (!keyword) return undefined
+  if (tones.size > 0) return { mode: 'suits', items: [], tones: [...tones], codes: [] }
+  return { mode: 'list', items: [], tones: [], codes: [] }
+}

@@ -1,0 +1,57 @@
+/**
+ * Text normalisation shared by rule compilation and message matching, so that a keyword written
+ * in any form by an operator meets a buyer's message written in any form.
+ *
+ * - `canonical`: NFKC (full-width → half-width, ㎏ → kg), lower case, traditional → simplified.
+ *   Keeps spaces and punctuation: the figure reader needs "165 110" to stay two numbers.
+ * - `matchKey`: canonical text with spaces, punctuation, symbols, emoji and WeChat emoji codes
+ *   ([捂脸]) removed — what keywords are matched against. One space survives between two Latin/digit
+ *   runs so that `\bhi\b` still tells "hi there" from "shipping".
+ */
+import * as OpenCC from 'opencc-js'
+
+// Taiwan and Hong Kong variants differ (著/着, 衞/卫): chaining both covers what buyers type.
+const fromTw = OpenCC.Converter({ from: 'tw', to: 'cn' })
+const fromHk = OpenCC.Converter({ from: 'hk', to: 'cn' })
+
+// A Han character in the range opencc could change; pure ASCII/digit text skips conversion.
+const NON_ASCII = /[^\x00-\x7f]/
+
+export function canonical (text: string): string {
+  const lowered = text.normalize('NFKC').toLowerCase()
+  return NON_ASCII.test(lowered) ? fromHk(fromTw(lowered)) : lowered
+}
+
+// WeChat / Taobao render emoji as bracketed names: [微笑] [捂脸] [OK]. Short, no spaces inside.
+const EMOJI_CODE = /\[[^\]\s]{1,6}\]/gu
+// Everything that is not a letter or a number (in any script) separates words.
+const SEPARATORS = /[^\p{L}\p{N}]+/gu
+const ASCII_WORD_END = /[a-z0-9]$/
+const ASCII_WORD_START = /^[a-z0-9]/
+
+export function keyFromCanonical (canon: string): string {
+  const parts = canon.replace(EMOJI_CODE, ' ').split(SEPARATORS)
+  let out = ''
+  for (const part of parts) {
+    if (part === '') continue
+    if (out !== '' && ASCII_WORD_END.test(out) && ASCII_WORD_START.test(part)) out += ' '
+    out += part
+  }
+  return out
+}
+
+export function matchKey (text: string): string {
+  return keyFromCanonical(canonical(text))
+}
+
+/** Both forms at once, for the message hot path (canonicalises once). */
+export function normalise (text: string): { canonical: string; key: string } {
+  const canon = canonical(text)
+  return { canonical: canon, key: keyFromCanonical(canon) }
+}
+
+const HAS_CONTENT = /[\p{L}\p{N}]/u
+/** True when the text has at least one letter or digit (not only emoji, punctuation or spaces). */
+export function hasWords (text: string): boolean {
+  return HAS_CONTENT.test(text.replace(EMOJI_CODE, ''))
+}

@@ -1,0 +1,153 @@
+/**
+ * The operator contract: what a rule file may hold. One zod schema is the validator, the source of
+ * the JSON Schema editors use (schema/rules.schema.json) and the TypeScript types of the loader.
+ * Every field is documented in README.md ("Rule files").
+ */
+import { z } from 'zod'
+import { RE2JS } from 're2js'
+
+const nonEmpty = z.string().trim().min(1, 'must not be empty')
+const keywordList = z.array(z.union([nonEmpty, z.number().transform(String)])).default([])
+const id = z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/i, 'use letters, digits, - _ . only (e.g. return-policy)')
+const intent = z.string().regex(/^[a-z][a-z0-9_]*$/, 'use lower-case letters, digits and _ (e.g. return_policy)')
+const replyText = z.union([nonEmpty, z.array(nonEmpty).min(1)])
+const examples = z.array(z.union([nonEmpty, z.number().transform(String)])).default([])
+
+/** RE2 syntax only, checked when the file loads so a bad pattern never reaches the hot path. */
+const re2Pattern = z.string().min(1).superRefine((p, ctx) => {
+  try {
+    RE2JS.compile(p)
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `not a valid RE2 pattern (no lookaround or backreferences): ${(err as Error).message}` })
+  }
+})
+
+const range = z.tuple([z.number(), z.number()]).refine(([a, b]) => a <= b, 'range must be [low, high] with low <= high')
+
+/** "12h", "30m", "45s", "2d" or a number of seconds. */
+export const duration = z.union([
+  z.number().positive().transform((s) => s * 1000),
+  z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d)$/, 'use a duration like 30m, 12h or 2d').transform((s) => {
+    const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/.exec(s)!
+    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'ms' | 's' | 'm' | 'h' | 'd']
+    return Number(m[1]) * unit
+  })
+])
+
+/** Fields every matchable entry (rule, size chart, catalog) shares. */
+const matchable = {
+  id,
+  intent,
+  keywords: keywordList,
+  all: z.array(keywordList).default([]),
+  not: keywordList,
+  regex: z.array(re2Pattern).default([]),
+  priority: z.number().int().default(0),
+  examples,
+  not_examples: examples
+}
+
+export const ruleSchema = z.strictObject({
+  ...matchable,
+  reply: replyText.optional(),
+  handoff: z.boolean().default(false)
+}).refine((r) => r.keywords.length > 0 || r.regex.length > 0, { message: 'needs at least one keyword or regex', path: ['keywords'] })
+  .refine((r) => r.reply !== undefined || r.intent === 'greeting' || r.handoff, { message: 'needs a reply (only greeting rules may omit it: they answer with `welcome`)', path: ['reply'] })
+
+export const sizeRowSchema = z.strictObject({
+  size: z.union([nonEmpty, z.number().transform(String)]),
+  height_cm: range,
+  weight_jin: range
+})
+
+export const sizeChartSchema = z.strictObject({
+  ...matchable,
+  rows: z.array(sizeRowSchema).min(1, 'a size chart needs at least one row'),
+  reply: nonEmpty,
+  between_reply: nonEmpty.optional(),
+  out_of_range_reply: nonEmpty.default('亲，您的身高体重超出了我们的尺码表，已为您转接人工客服确认哦~'),
+  ask: nonEmpty,
+  /** minutes the bot remembers that it asked for figures */
+  ask_ttl: duration.default(600_000)
+})
+
+export const catalogItemSchema = z.strictObject({
+  name: z.union([nonEmpty, z.number().transform(String)]),
+  aliases: keywordList,
+  reply: nonEmpty,
+  suits: keywordList
+})
+
+export const catalogSchema = z.strictObject({
+  ...matchable,
+  items: z.array(catalogItemSchema).min(1, 'a catalog needs at least one item'),
+  list_reply: nonEmpty,
+  unknown_reply: nonEmpty.optional(),
+  suits_reply: nonEmpty.optional(),
+  code_regex: re2Pattern.optional()
+})
+
+const hhmm = z.string().regex(/^([01]\d|2[0-4]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'use "HH:MM-HH:MM", e.g. "09:00-21:00"')
+const dayRange = z.string().regex(/^(mon|tue|wed|thu|fri|sat|sun)(-(mon|tue|wed|thu|fri|sat|sun))?$/, 'use a day or a range like mon-fri')
+
+export const welcomeSchema = z.strictObject({
+  first: replyText,
+  returning: replyText,
+  /** a greeting again within the same session */
+  again: replyText.default('在的呢亲，请问有什么可以帮您~'),
+  session_gap: duration.default(12 * 3_600_000)
+})
+
+export const handoffSchema = z.strictObject({
+  reply: replyText.default('已为您转接人工客服，前面还有{position}位，请稍候~'),
+  offline_reply: replyText.optional(),
+  human_keywords: keywordList,
+  human_reply: replyText.optional(),
+  unsupported_reply: replyText.optional(),
+  escalate: z.strictObject({
+    keywords: keywordList,
+    reply: replyText.default('非常抱歉给您带来不好的体验，已为您优先转接主管处理~'),
+    builtin_lexicon: z.boolean().default(true),
+    not: keywordList
+  }).default({ keywords: [], reply: '非常抱歉给您带来不好的体验，已为您优先转接主管处理~', builtin_lexicon: true, not: [] })
+})
+
+export const hoursSchema = z.strictObject({
+  timezone: z.string().refine((tz) => {
+    try { new Intl.DateTimeFormat('en', { timeZone: tz }); return true } catch { return false }
+  }, 'unknown IANA time zone (e.g. Asia/Shanghai)').default('Asia/Shanghai'),
+  open: z.record(dayRange, hhmm),
+  closed_reply: replyText
+})
+
+/** One file: every section optional, so operators can split a shop over many files. */
+export const ruleFileSchema = z.strictObject({
+  rules: z.array(ruleSchema).default([]),
+  size_charts: z.array(sizeChartSchema).default([]),
+  catalogs: z.array(catalogSchema).default([]),
+  welcome: welcomeSchema.optional(),
+  handoff: handoffSchema.optional(),
+  hours: hoursSchema.optional()
+})
+
+export type Rule = z.output<typeof ruleSchema>
+export type SizeChart = z.output<typeof sizeChartSchema>
+export type Catalog = z.output<typeof catalogSchema>
+export type CatalogItem = z.output<typeof catalogItemSchema>
+export type Welcome = z.output<typeof welcomeSchema>
+export type HandoffSettings = z.output<typeof handoffSchema>
+export type Hours = z.output<typeof hoursSchema>
+export type RuleFile = z.output<typeof ruleFileSchema>
+
+/** A shop's whole rule set, merged from its files, each entry remembering where it came from. */
+export interface Located { file: string; line: number }
+export interface ShopRules {
+  shopId: string
+  rules: Array<Rule & Located>
+  sizeCharts: Array<SizeChart & Located>
+  catalogs: Array<Catalog & Located>
+  welcome: Welcome
+  handoff: HandoffSettings
+  hours?: Hours
+  files: string[]
+}

@@ -1,0 +1,140 @@
+/**
+ * One webhook message end to end: replay a redelivery, read the conversation, decide, and make the
+ * outcome durable in one commit before answering. The rules: a 2xx means the reply or the ticket
+ * is stored; when the store is down an answerable message is still answered, a handoff is refused
+ * with 503 so the platform retries.
+ */
+import type { Logger } from 'pino'
+import type { ConversationState, Store, TicketRef, ChatEntry, HandoffReason, Priority } from '../store/types.js'
+import { decide, type Decision, type MatchedInfo } from '../engine/decide.js'
+import type { ShopEngine } from '../engine/engine.js'
+import { renderTemplate } from '../replies/template.js'
+import { matchKey } from '../matching/normalise.js'
+import { ERR_STORE_UNAVAILABLE } from '../errors.js'
+import type { Pick } from '../engine/answer.js'
+
+export interface BuyerMessage {
+  messageId: string
+  conversationId: string
+  buyerId: string
+  shopId: string
+  type: string
+  text?: string
+  sentAt?: string
+}
+
+export interface MessageResponse {
+  action: 'reply' | 'handoff' | 'silent'
+  replies: Array<{ type: 'text'; text: string }>
+  matched: MatchedInfo[]
+  handoff?: { ticketId: string; position: number; priority: Priority; reason: HandoffReason; agentsOnline: number }
+  /** true when the store was unreachable and the answer was given without remembering it */
+  degraded?: boolean
+}
+
+/** What is stored for a messageId: the decision before the ticket existed. */
+interface StoredBody {
+  action: Decision['action']
+  replies: string[]
+  matched: MatchedInfo[]
+  offlineReply?: string
+}
+
+export interface HandleDeps {
+  store: Store
+  log: Logger
+  now?: () => number
+  pick?: Pick
+  onOutcome?: (shopId: string, res: MessageResponse, duplicate: boolean) => void
+}
+
+const ANALYTICS_TEXT_MAX = 200
+
+export async function handleMessage (engine: ShopEngine, msg: BuyerMessage, deps: HandleDeps): Promise<MessageResponse> {
+  const { store, log } = deps
+  const now = deps.now?.() ?? Date.now()
+
+  let state: ConversationState
+  let storeUp = true
+  try {
+    const committed = await store.getCommitted(msg.shopId, msg.messageId)
+    if (committed) return finish(deps, msg.shopId, render(committed.body as StoredBody, committed.ticket), true)
+    state = await store.getConversation(msg.shopId, msg.conversationId, now)
+  } catch (err) {
+    if (!isUnavailable(err)) throw err
+    storeUp = false
+    // Unknown history: treat as mid-conversation, so nobody is greeted twice when the store returns.
+    state = { lastSeenAt: now }
+    log.warn({ err: (err as Error).message }, 'store unavailable: answering without conversation state')
+  }
+
+  const decision = decide(engine, { type: msg.type, text: msg.text }, state, { now, pick: deps.pick })
+  const body: StoredBody = {
+    action: decision.action,
+    replies: decision.replies,
+    matched: decision.matched,
+    ...(decision.handoff?.offlineReply ? { offlineReply: decision.handoff.offlineReply } : {})
+  }
+
+  const chat: ChatEntry[] = [{ role: 'buyer', text: msg.text ?? `[${msg.type}]`, at: now, messageId: msg.messageId, type: msg.type }]
+  if (decision.action === 'reply') for (const r of decision.replies) chat.push({ role: 'bot', text: r, at: now })
+
+  if (!storeUp) return degraded(deps, msg.shopId, decision, body)
+  try {
+    const result = await store.commit({
+      shopId: msg.shopId,
+      conversationId: msg.conversationId,
+      buyerId: msg.buyerId,
+      messageId: msg.messageId,
+      now,
+      lastSeenAt: now,
+      pending: decision.pending,
+      chat,
+      handoff: decision.handoff ? { reason: decision.handoff.reason, priority: decision.handoff.priority } : undefined,
+      unmatched: decision.unmatched && msg.text ? { key: matchKey(msg.text), text: msg.text.slice(0, ANALYTICS_TEXT_MAX) } : undefined,
+      body
+    })
+    return finish(deps, msg.shopId, render(result.body as StoredBody, result.ticket), result.duplicate)
+  } catch (err) {
+    if (!isUnavailable(err)) throw err
+    log.warn({ err: (err as Error).message }, 'store unavailable at commit')
+    return degraded(deps, msg.shopId, decision, body)
+  }
+}
+
+function degraded (deps: HandleDeps, shopId: string, decision: Decision, body: StoredBody): MessageResponse {
+  // Nothing acknowledged may be lost: a handoff without a durable ticket is refused, not faked.
+  if (decision.action === 'handoff') throw new ERR_STORE_UNAVAILABLE()
+  return finish(deps, shopId, { ...render(body, undefined), degraded: true }, false)
+}
+
+/** Fills the queue position into the holding reply; the same stored body always renders the same. */
+function render (body: StoredBody, ticket: TicketRef | undefined): MessageResponse {
+  let texts = body.replies
+  if (ticket && body.action === 'handoff') {
+    const vars = { position: ticket.position, agents: ticket.agentsOnline }
+    // in open hours with nobody online, say so honestly instead of promising a quick answer
+    const holding = ticket.agentsOnline === 0 && body.offlineReply && ticket.reason !== 'closed_hours' && ticket.reason !== 'complaint'
+      ? texts.slice(0, -1).concat(body.offlineReply)
+      : texts
+    texts = holding.map((t) => renderTemplate(t, vars))
+  }
+  const res: MessageResponse = {
+    action: body.action,
+    replies: texts.map((text) => ({ type: 'text' as const, text })),
+    matched: body.matched
+  }
+  if (ticket && body.action === 'handoff') {
+    res.handoff = { ticketId: ticket.id, position: ticket.position, priority: ticket.priority, reason: ticket.reason, agentsOnline: ticket.agentsOnline }
+  }
+  return res
+}
+
+function finish (deps: HandleDeps, shopId: string, res: MessageResponse, duplicate: boolean): MessageResponse {
+  deps.onOutcome?.(shopId, res, duplicate)
+  return res
+}
+
+function isUnavailable (err: unknown): boolean {
+  return (err as { code?: string })?.code === 'AR_ERR_STORE_UNAVAILABLE'
+}
