@@ -4,7 +4,6 @@
  * is stored; when the store is down an answerable message is still answered, a handoff is refused
  * with 503 so the platform retries.
  */
-import type { Logger } from 'pino'
 import type { ConversationState, Store, TicketRef, ChatEntry, HandoffReason, Priority } from '../store/types.js'
 import { decide, type Decision, type MatchedInfo } from '../engine/decide.js'
 import type { ShopEngine } from '../engine/engine.js'
@@ -20,7 +19,7 @@ export interface BuyerMessage {
   shopId: string
   type: string
   text?: string
-  sentAt?: string
+  sentAt?: string | number
 }
 
 export interface MessageResponse {
@@ -40,9 +39,12 @@ interface StoredBody {
   offlineReply?: string
 }
 
+/** The slice of a pino logger this needs, so plain functions and Fastify requests both fit. */
+export interface WarnLogger { warn (obj: object, msg: string): void }
+
 export interface HandleDeps {
   store: Store
-  log: Logger
+  log: WarnLogger
   now?: () => number
   pick?: Pick
   onOutcome?: (shopId: string, res: MessageResponse, duplicate: boolean) => void

@@ -1,0 +1,92 @@
+/**
+ * Assembles the service: plugins, then routes. Never listens (src/server.ts does), so tests and
+ * benchmarks build it with `buildApp()` and use `inject`.
+ */
+import Fastify, { type FastifyError, type FastifyServerOptions } from 'fastify'
+import { randomUUID } from 'node:crypto'
+import { serializerCompiler, validatorCompiler, hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
+import type { Config } from './config.js'
+import type { Store } from './store/types.js'
+import storePlugin from './plugins/store.js'
+import rulesPlugin from './plugins/rules.js'
+import metricsPlugin from './plugins/metrics.js'
+import swaggerPlugin from './plugins/swagger.js'
+import messagesRoute from './routes/messages.js'
+import handoffRoute from './routes/handoff.js'
+import operatorsRoute from './routes/operators.js'
+import healthRoute from './routes/health.js'
+import { ERR_BODY_TOO_LARGE, ERR_INVALID_JSON, ERR_UNSUPPORTED_MEDIA, ERR_VALIDATION } from './errors.js'
+
+export interface BuildOptions {
+  config: Config
+  /** a ready store instead of the one REDIS_URL selects (tests) */
+  store?: Store
+  logger?: FastifyServerOptions['logger']
+}
+
+export async function buildApp ({ config, store, logger }: BuildOptions) {
+  const app = Fastify({
+    logger: logger ?? {
+      level: config.LOG_LEVEL,
+      // tokens never reach the logs; buyer text is not logged by request logging at all
+      redact: ['req.headers.authorization', 'req.headers.cookie']
+    },
+    bodyLimit: config.BODY_LIMIT,
+    genReqId: (req) => (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) ?? randomUUID(),
+    requestIdHeader: false
+  })
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+  app.setErrorHandler(errorHandler)
+  app.addHook('onSend', async (req, reply) => { reply.header('x-request-id', req.id) })
+
+  await app.register(metricsPlugin)
+  await app.register(swaggerPlugin)
+  await app.register(storePlugin, { redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, claimTimeoutMs: config.CLAIM_TIMEOUT, store })
+  await app.register(rulesPlugin, { dir: config.RULES_DIR, watch: config.RULES_WATCH, classifier: config.CLASSIFIER })
+  app.rules.onReload((s) => {
+    app.metrics.rulesReloads.inc({ result: s.ok ? 'ok' : 'rejected' })
+    app.metrics.rulesLastReloadOk.set(s.ok ? 1 : 0)
+  })
+  app.metrics.rulesLastReloadOk.set(1)
+
+  await app.register(healthRoute)
+  await app.register(messagesRoute, { token: config.WEBHOOK_TOKEN })
+  await app.register(handoffRoute, { token: config.AGENT_TOKEN })
+  await app.register(operatorsRoute, { token: config.OPERATOR_TOKEN })
+  return app
+}
+
+type AppInstance = Awaited<ReturnType<typeof buildApp>>
+
+/** Every error leaves as {statusCode, code, error, message}: 4xx name the field, 5xx hide internals. */
+function errorHandler (this: AppInstance, err: FastifyError, req: Parameters<Parameters<AppInstance['setErrorHandler']>[0]>[1], reply: Parameters<Parameters<AppInstance['setErrorHandler']>[0]>[2]) {
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const details = err.validation.map((v) => {
+      const field = [err.validationContext === 'body' ? '' : err.validationContext, ...v.instancePath.split('/').filter(Boolean)].filter(Boolean).join('.') || '(body)'
+      return { field, message: v.message ?? 'invalid' }
+    })
+    const e = new ERR_VALIDATION(details.map((d) => `${d.field}: ${d.message}`).join('; '))
+    return reply.code(400).send({ statusCode: 400, code: e.code, error: 'Bad Request', message: e.message, details })
+  }
+  let mapped: FastifyError = err
+  if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError) mapped = new ERR_INVALID_JSON(err.message)
+  else if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') mapped = new ERR_INVALID_JSON('the body is empty')
+  else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') mapped = new ERR_BODY_TOO_LARGE(String(req.routeOptions.bodyLimit ?? ''))
+  else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') mapped = new ERR_UNSUPPORTED_MEDIA()
+  const status = mapped.statusCode ?? 500
+  if (status >= 500) {
+    if (mapped.code === 'AR_ERR_STORE_UNAVAILABLE') {
+      reply.header('retry-after', '5')
+      req.log.warn({ code: mapped.code }, 'refused: store unavailable')
+    } else {
+      req.log.error({ err }, 'unexpected error')
+      return reply.code(500).send({ statusCode: 500, code: 'AR_ERR_INTERNAL', error: 'Internal Server Error', message: 'Something went wrong; the request id is in the x-request-id header' })
+    }
+  }
+  return reply.code(status).send({ statusCode: status, code: mapped.code ?? 'AR_ERR_UNKNOWN', error: httpName(status), message: mapped.message })
+}
+
+function httpName (status: number): string {
+  return ({ 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 503: 'Service Unavailable' } as Record<number, string>)[status] ?? 'Error'
+}

@@ -1,0 +1,35 @@
+/**
+ * The environment, validated once at start-up: a typo in a variable stops the service with the
+ * variable's name instead of surfacing later as odd behaviour. Every variable is in README.md.
+ */
+import { z } from 'zod'
+import { duration } from './rules/schema.js'
+
+const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')])
+
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  RULES_DIR: z.string().default('./rules'),
+  RULES_WATCH: bool.default(true),
+  REDIS_URL: z.string().url().optional(),
+  REDIS_PREFIX: z.string().default('ar:'),
+  CLAIM_TIMEOUT: duration.default(120_000),
+  BODY_LIMIT: z.coerce.number().int().positive().default(64 * 1024),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WEBHOOK_TOKEN: z.string().min(8).optional(),
+  AGENT_TOKEN: z.string().min(8).optional(),
+  OPERATOR_TOKEN: z.string().min(8).optional(),
+  CLASSIFIER: bool.default(true)
+})
+
+export type Config = z.output<typeof configSchema>
+
+export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
+  const result = configSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')))
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
+    throw new Error(`Invalid environment:\n${lines.join('\n')}`)
+  }
+  return result.data
+}

@@ -1,0 +1,56 @@
+/**
+ * "Why did the bot say that?" — the decision for a message plus every rule that was considered:
+ * which fired and won, which lost and to whom, which a `not` keyword vetoed. Shared by
+ * POST /v1/rules/test and the operator CLI so both tell the same story.
+ */
+import type { ConversationState } from '../store/types.js'
+import { decide, type Decision } from './decide.js'
+import type { ShopEngine } from './engine.js'
+import { pickFirst } from './answer.js'
+import { normalise } from '../matching/normalise.js'
+
+export interface Considered {
+  ruleId: string
+  intent: string
+  file: string
+  line: number
+  verdict: 'answered' | 'lost' | 'vetoed' | 'incomplete'
+  keywords?: string[]
+  why: string
+}
+
+export interface Explanation {
+  text: string
+  normalised: string
+  decision: Omit<Decision, 'analysis' | 'firstContact'>
+  considered: Considered[]
+}
+
+export function explain (engine: ShopEngine, text: string, state: ConversationState = {}, now = Date.now()): Explanation {
+  const decision = decide(engine, { type: 'text', text }, state, { now, pick: pickFirst })
+  const { analysis, firstContact: _first, ...shown } = decision
+  const considered: Considered[] = []
+  const chosenIds = new Set(decision.matched.map((m) => m.ruleId))
+  const winnerOf = new Map(decision.matched.map((m) => [m.intent, m.ruleId]))
+  const escalated = decision.handoff?.reason === 'complaint' || decision.handoff?.reason === 'human_request'
+  for (const c of analysis?.candidates ?? []) {
+    const src = c.entry.source
+    const base = { ruleId: c.entry.id, intent: c.entry.intent, file: src.file, line: src.line, keywords: c.keywords }
+    if (chosenIds.has(c.entry.id)) {
+      considered.push({ ...base, verdict: 'answered', why: `fired on ${c.keywords.map((k) => `"${k}"`).join(', ') || c.method}` })
+    } else if (escalated) {
+      considered.push({ ...base, verdict: 'lost', why: `fired, but ${decision.handoff!.reason === 'complaint' ? 'a complaint' : 'a request for a human'} outranks every rule` })
+    } else {
+      const winner = winnerOf.get(c.entry.intent)
+      considered.push({ ...base, verdict: 'lost', why: winner ? `fired, but "${winner}" is more specific (longer keyword, more \`all\` groups or higher priority)` : `fired, but only ${decision.matched.length} answers are given per message` })
+    }
+  }
+  for (const v of analysis?.vetoed ?? []) {
+    considered.push({ ruleId: v.entry.id, intent: v.entry.intent, file: v.entry.source.file, line: v.entry.source.line, verdict: 'vetoed', why: `its not-keyword "${v.by}" is in the message` })
+  }
+  for (const i of analysis?.incomplete ?? []) {
+    const group = i.entry.source.all[i.missingGroup] ?? []
+    considered.push({ ruleId: i.entry.id, intent: i.entry.intent, file: i.entry.source.file, line: i.entry.source.line, verdict: 'incomplete', why: `a keyword fired, but none of all-group ${i.missingGroup + 1} [${group.join(', ')}] is in the message` })
+  }
+  return { text, normalised: normalise(text).key, decision: shown, considered }
+}

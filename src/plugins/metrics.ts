@@ -1,0 +1,43 @@
+/**
+ * Prometheus metrics on GET /metrics: what the bot answered, what it handed off and why, how long
+ * matching took, and whether the rule files loaded.
+ */
+import fp from 'fastify-plugin'
+import { Registry, Counter, Histogram, Gauge, collectDefaultMetrics } from 'prom-client'
+
+export interface Metrics {
+  registry: Registry
+  messages: Counter<'shop' | 'action'>
+  intents: Counter<'shop' | 'intent' | 'method'>
+  handoffs: Counter<'shop' | 'reason' | 'priority'>
+  duplicates: Counter<'shop'>
+  degraded: Counter<'shop'>
+  decisionSeconds: Histogram
+  rulesReloads: Counter<'result'>
+  rulesLastReloadOk: Gauge
+}
+
+declare module 'fastify' {
+  interface FastifyInstance { metrics: Metrics }
+}
+
+export default fp(async (app) => {
+  const registry = new Registry()
+  collectDefaultMetrics({ register: registry, prefix: 'autoreply_process_' })
+  const metrics: Metrics = {
+    registry,
+    messages: new Counter({ name: 'autoreply_messages_total', help: 'Buyer messages by outcome', labelNames: ['shop', 'action'], registers: [registry] }),
+    intents: new Counter({ name: 'autoreply_answers_total', help: 'Answers by intent and matching method', labelNames: ['shop', 'intent', 'method'], registers: [registry] }),
+    handoffs: new Counter({ name: 'autoreply_handoffs_total', help: 'Handoffs by reason and priority', labelNames: ['shop', 'reason', 'priority'], registers: [registry] }),
+    duplicates: new Counter({ name: 'autoreply_redeliveries_total', help: 'Redelivered messageIds answered from the idempotency record', labelNames: ['shop'], registers: [registry] }),
+    degraded: new Counter({ name: 'autoreply_degraded_answers_total', help: 'Answers given while the store was unavailable', labelNames: ['shop'], registers: [registry] }),
+    decisionSeconds: new Histogram({ name: 'autoreply_message_seconds', help: 'Time to handle one buyer message, store included', buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5], registers: [registry] }),
+    rulesReloads: new Counter({ name: 'autoreply_rules_reloads_total', help: 'Rule reloads by result', labelNames: ['result'], registers: [registry] }),
+    rulesLastReloadOk: new Gauge({ name: 'autoreply_rules_last_reload_ok', help: '1 when the last rule reload succeeded, 0 when it was rejected', registers: [registry] })
+  }
+  app.decorate('metrics', metrics)
+  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+    reply.header('content-type', registry.contentType)
+    return registry.metrics()
+  })
+}, { name: 'metrics' })

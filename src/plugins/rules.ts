@@ -1,0 +1,42 @@
+/**
+ * Loads the rules at start-up (an invalid directory stops start-up with file:line and the reason)
+ * and keeps them live: file changes and SIGHUP reload; a failed reload keeps the last good set.
+ */
+import fp from 'fastify-plugin'
+import { RuleRegistry } from '../engine/registry.js'
+import { watchRules, type Watcher } from '../rules/watch.js'
+import { formatProblem } from '../rules/load.js'
+import { ERR_RULES_INVALID } from '../errors.js'
+import { classifierFallback } from '../matching/classifier.js'
+
+declare module 'fastify' {
+  interface FastifyInstance { rules: RuleRegistry }
+}
+
+export interface RulesPluginOptions {
+  dir: string
+  watch: boolean
+  classifier: boolean
+}
+
+export default fp<RulesPluginOptions>(async (app, opts) => {
+  const registry = new RuleRegistry(opts.dir, opts.classifier ? [classifierFallback()] : [])
+  const first = await registry.reload()
+  if (!first.ok) throw new ERR_RULES_INVALID(first.problems.map(formatProblem).join('\n'))
+  app.decorate('rules', registry)
+  app.log.info({ shops: registry.status().shops }, 'rules loaded')
+
+  const reload = async (why: string): Promise<void> => {
+    const s = await registry.reload()
+    if (s.ok) app.log.info({ why, ms: s.durationMs, shops: registry.shopIds() }, 'rules reloaded')
+    else app.log.error({ why, problems: s.problems.map(formatProblem) }, 'rules reload rejected; previous rules keep serving')
+  }
+  let watcher: Watcher | undefined
+  if (opts.watch) watcher = watchRules(opts.dir, () => { void reload('file change') })
+  const onHup = (): void => { void reload('SIGHUP') }
+  process.on('SIGHUP', onHup)
+  app.addHook('onClose', async () => {
+    process.off('SIGHUP', onHup)
+    await watcher?.close()
+  })
+}, { name: 'rules' })

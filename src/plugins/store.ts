@@ -1,0 +1,40 @@
+/**
+ * The store: Redis when REDIS_URL is set, otherwise the embedded in-process store (demo mode,
+ * announced with a warning because nothing survives a restart and instances share nothing).
+ */
+import fp from 'fastify-plugin'
+import type { Redis } from 'ioredis'
+import type { Store } from '../store/types.js'
+import { createEmbeddedStore, createRedisClient, createRedisStore } from '../store/index.js'
+
+declare module 'fastify' {
+  interface FastifyInstance { store: Store; redis: Redis | null }
+}
+
+export interface StorePluginOptions {
+  redisUrl?: string
+  prefix: string
+  claimTimeoutMs: number
+  /** a ready store (tests) */
+  store?: Store
+}
+
+export default fp<StorePluginOptions>(async (app, opts) => {
+  if (opts.store) {
+    app.decorate('store', opts.store)
+    app.decorate('redis', null)
+    return
+  }
+  if (opts.redisUrl) {
+    const redis = createRedisClient(opts.redisUrl)
+    app.decorate('redis', redis)
+    app.decorate('store', createRedisStore({ redis, prefix: opts.prefix, claimTimeoutMs: opts.claimTimeoutMs }))
+    app.addHook('onClose', async () => { await app.store.close(); redis.disconnect() })
+    app.log.info({ prefix: opts.prefix }, 'store: Redis')
+    return
+  }
+  app.log.warn('REDIS_URL is not set: running on the embedded in-process store (demo mode). Conversations and the handoff queue live in this process only and are lost on restart.')
+  app.decorate('redis', null)
+  app.decorate('store', createEmbeddedStore({ claimTimeoutMs: opts.claimTimeoutMs }))
+  app.addHook('onClose', async () => { await app.store.close() })
+}, { name: 'store' })
