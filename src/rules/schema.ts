@@ -8,7 +8,7 @@ import { RE2JS } from 're2js'
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty')
 const keywordList = z.array(z.union([nonEmpty, z.number().transform(String)])).default([])
-const id = z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/i, 'use letters, digits, - _ . only (e.g. return-policy)')
+const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'use letters, digits, - _ . only (e.g. return-policy)')
 const intent = z.string().regex(/^[a-z][a-z0-9_]*$/, 'use lower-case letters, digits and _ (e.g. return_policy)')
 const replyText = z.union([nonEmpty, z.array(nonEmpty).min(1)])
 const examples = z.array(z.union([nonEmpty, z.number().transform(String)])).default([])

@@ -1,0 +1,70 @@
+/**
+ * The operator's safety net: every rule's examples must fire it and its not_examples must not;
+ * plus the conflicts worth a look (an example another rule takes, a keyword hidden inside another
+ * rule's keyword). Used by `shop-autoreply check` and by the test suite on the shipped rules.
+ */
+import type { ShopEngine } from './engine.js'
+import { decide } from './decide.js'
+import { pickFirst } from './answer.js'
+import { matchKey } from '../matching/normalise.js'
+
+export interface CheckFailure { shopId: string; ruleId: string; file: string; line: number; kind: 'example' | 'not_example'; text: string; got: string }
+export interface CheckConflict { shopId: string; kind: 'example_taken' | 'keyword_overlap'; ruleId: string; other: string; file: string; line: number; detail: string }
+export interface CheckReport { failures: CheckFailure[]; conflicts: CheckConflict[]; examples: number }
+
+// Mid-session and inside business hours, so greetings and closed hours do not colour the result.
+const NOON_SHANGHAI_TUESDAY = Date.parse('2026-11-24T04:00:00Z')
+
+export function checkEngine (engine: ShopEngine): CheckReport {
+  const failures: CheckFailure[] = []
+  const conflicts: CheckConflict[] = []
+  let examples = 0
+  const now = NOON_SHANGHAI_TUESDAY
+  const describe = (text: string) => {
+    const d = decide(engine, { type: 'text', text }, { lastSeenAt: now - 60_000 }, { now, pick: pickFirst })
+    const got = d.matched.length > 0 ? d.matched.map((m) => m.ruleId).join(', ') : `handoff (${d.handoff?.reason ?? d.action})`
+    return { d, got }
+  }
+  for (const e of engine.compiled.entries) {
+    const src = e.source
+    for (const text of src.examples) {
+      examples++
+      const { d, got } = describe(text)
+      const ids = d.matched.map((m) => m.ruleId)
+      if (!ids.includes(e.id)) failures.push({ shopId: engine.shopId, ruleId: e.id, file: src.file, line: src.line, kind: 'example', text, got })
+      for (const other of d.matched) {
+        if (other.ruleId !== e.id && other.intent !== e.intent) {
+          conflicts.push({ shopId: engine.shopId, kind: 'example_taken', ruleId: e.id, other: other.ruleId, file: src.file, line: src.line, detail: `example "${text}" also fires "${other.ruleId}" (${other.intent})` })
+        }
+      }
+    }
+    for (const text of src.not_examples) {
+      examples++
+      const { d, got } = describe(text)
+      if (d.matched.some((m) => m.ruleId === e.id)) failures.push({ shopId: engine.shopId, ruleId: e.id, file: src.file, line: src.line, kind: 'not_example', text, got })
+    }
+  }
+  // 退 inside 退货 inside 不退货: the shorter keyword of another rule never fires where the longer one does
+  const owners = new Map<string, string[]>()
+  for (const e of engine.compiled.entries) for (const k of e.source.keywords) {
+    const key = matchKey(String(k))
+    owners.set(key, [...(owners.get(key) ?? []), e.id])
+  }
+  const keys = [...owners.keys()]
+  for (const short of keys) {
+    for (const long of keys) {
+      if (short === long || !long.includes(short)) continue
+      for (const a of owners.get(short)!) for (const b of owners.get(long)!) {
+        if (a === b) continue
+        const entry = engine.compiled.entries.find((x) => x.id === a)!
+        conflicts.push({ shopId: engine.shopId, kind: 'keyword_overlap', ruleId: a, other: b, file: entry.source.file, line: entry.source.line, detail: `keyword "${short}" is inside "${long}" of "${b}": where "${long}" is written, "${b}" answers` })
+      }
+    }
+  }
+  for (const same of [...owners].filter(([, ids]) => new Set(ids).size > 1)) {
+    const [k, ids] = same
+    const entry = engine.compiled.entries.find((x) => x.id === ids[0])!
+    conflicts.push({ shopId: engine.shopId, kind: 'keyword_overlap', ruleId: ids[0]!, other: ids.slice(1).join(', '), file: entry.source.file, line: entry.source.line, detail: `keyword "${k}" is listed by ${[...new Set(ids)].join(', ')}: the most specific or highest priority answers` })
+  }
+  return { failures, conflicts, examples }
+}

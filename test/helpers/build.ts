@@ -1,0 +1,26 @@
+import { afterEach } from 'vitest'
+import { fileURLToPath } from 'node:url'
+import { buildApp } from '../../src/app.js'
+import { loadConfig } from '../../src/config.js'
+import type { Store } from '../../src/store/types.js'
+
+export const MINI_RULES = fileURLToPath(new URL('../fixtures/rules-mini', import.meta.url))
+export const DEMO_RULES = fileURLToPath(new URL('../../rules', import.meta.url))
+
+type App = Awaited<ReturnType<typeof buildApp>>
+const open: App[] = []
+afterEach(async () => { await Promise.all(open.splice(0).map((a) => a.close())) })
+
+/** An app on the embedded store (or the given one); closed after the test. */
+export async function build (opts: { rules?: string; store?: Store; env?: Record<string, string> } = {}): Promise<App> {
+  const config = loadConfig({ RULES_DIR: opts.rules ?? MINI_RULES, RULES_WATCH: 'false', LOG_LEVEL: 'silent', CLASSIFIER: 'false', ...opts.env })
+  const app = await buildApp({ config, store: opts.store, logger: false })
+  open.push(app)
+  return app
+}
+
+let seq = 0
+export function msg (text: string, extra: Record<string, unknown> = {}) {
+  seq++
+  return { messageId: `m-${process.pid}-${Date.now()}-${seq}`, conversationId: `c-${seq}`, buyerId: `b-${seq}`, text, ...extra }
+}
