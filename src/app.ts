@@ -38,6 +38,8 @@ export async function buildApp ({ config, store, logger }: BuildOptions) {
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   app.setErrorHandler(errorHandler)
+  // JSON only: a text/plain body is a client mistake, not a message
+  app.removeContentTypeParser(['text/plain'])
   app.addHook('onSend', async (req, reply) => { reply.header('x-request-id', req.id) })
 
   await app.register(metricsPlugin)

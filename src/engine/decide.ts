@@ -116,13 +116,16 @@ interface Chosen extends Candidate { score?: number }
 /** One answer per intent, the most specific rule of each, in the order the buyer asked. */
 function choose (engine: ShopEngine, analysis: Analysis, state: ConversationState, now: number, key: string, canonical: string): Chosen[] {
   const best = new Map<string, Chosen>()
+  // The bot asked for height and weight; a reply carrying figures answers it without keywords.
+  const pending = state.pending && state.pending.until > now ? state.pending : undefined
+  const answersPending = pending !== undefined && hasMeasurements(canonical)
   for (const c of analysis.candidates) {
+    // figures in answer to the size question are not item codes ("165" is no shade)
+    if (answersPending && c.method === 'catalog') continue
     const current = best.get(c.entry.intent)
     if (!current || better(c, current)) best.set(c.entry.intent, c)
   }
-  // The bot asked for height and weight; a reply carrying figures answers it without keywords.
-  const pending = state.pending && state.pending.until > now ? state.pending : undefined
-  if (pending && !best.has(sizeIntent(engine, pending.ruleId)) && hasMeasurements(canonical)) {
+  if (answersPending && !best.has(sizeIntent(engine, pending.ruleId))) {
     const entry = engine.compiled.entries.find((e) => e.id === pending.ruleId && e.kind === 'size')
     if (entry) best.set(entry.intent, { entry, keywords: [], position: 0, specificity: 0, method: 'context' })
   }

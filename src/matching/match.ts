@@ -82,10 +82,10 @@ export function analyse (shop: CompiledShop, text: { key: string; canonical: str
   const escalate: string[] = []
   const escalateNot: Array<{ begin: number; end: number }> = []
   const human: string[] = []
-  const per = new Map<number, { kws: Hit[]; nots: string[]; groups: Set<number>; items: Map<number, Hit>; tones: Set<string> }>()
+  const per = new Map<number, Slot>()
   const slot = (i: number) => {
     let s = per.get(i)
-    if (!s) { s = { kws: [], nots: [], groups: new Set(), items: new Map(), tones: new Set() }; per.set(i, s) }
+    if (!s) { s = emptySlot(); per.set(i, s) }
     return s
   }
   const prices = priceNumbers(text.canonical)
@@ -99,7 +99,11 @@ export function analyse (shop: CompiledShop, text: { key: string; canonical: str
         case 'human': human.push(h.keyword); break
         case 'not': slot(r.entry).nots.push(h.keyword); break
         case 'kw': if (!isShadowed) slot(r.entry).kws.push(h); break
-        case 'all': slot(r.entry).groups.add(r.group); break
+        case 'all': {
+          const g = slot(r.entry).groups
+          g.set(r.group, Math.max(g.get(r.group) ?? 0, h.end - h.begin))
+          break
+        }
         case 'item':
           if (!isShadowed && !(DIGIT.test(h.keyword) && prices.has(h.keyword))) slot(r.entry).items.set(r.item, h)
           break
@@ -126,13 +130,19 @@ export function analyse (shop: CompiledShop, text: { key: string; canonical: str
   const candidates: Candidate[] = []
   const vetoed: Veto[] = []
   const incomplete: Analysis['incomplete'] = []
-  const touched = new Set<number>([...per.keys(), ...regexHits.keys()])
+  // catalogs with a code pattern are always looked at: "888有吗" names no keyword and no item
+  const touched = new Set<number>([...per.keys(), ...regexHits.keys(), ...shop.codePatterns.keys()])
   for (const index of touched) {
     const entry = shop.entries[index]!
-    const s = per.get(index) ?? { kws: [], nots: [], groups: new Set<number>(), items: new Map<number, Hit>(), tones: new Set<string>() }
+    const s = per.get(index) ?? emptySlot()
     const rx = regexHits.get(index) ?? []
-    const fired = s.kws.length > 0 || rx.length > 0 || (entry.kind === 'catalog' && s.items.size > 0)
+    const fired = s.kws.length > 0 || rx.length > 0 || entry.kind === 'catalog'
     if (!fired) continue
+    let catalog: Candidate['catalog']
+    if (entry.kind === 'catalog') {
+      catalog = catalogMode(shop, index, key, s.kws.length + rx.length > 0, s.items, s.tones, prices)
+      if (!catalog) continue
+    }
     if (s.nots.length > 0) { vetoed.push({ entry, by: s.nots[0]! }); continue }
     const missing = firstMissingGroup(entry.allGroups, s.groups)
     if (missing !== undefined) { incomplete.push({ entry, missingGroup: missing }); continue }
@@ -140,18 +150,18 @@ export function analyse (shop: CompiledShop, text: { key: string; canonical: str
     const keywords = [...s.kws.map((h) => h.keyword), ...rx.map((r) => r.text)]
     const positions = [...s.kws.map((h) => h.begin), ...rx.map((r) => r.begin), ...[...s.items.values()].map((h) => h.begin)]
     const lengths = [...s.kws.map((h) => h.end - h.begin), ...rx.map((r) => r.text.length), ...[...s.items.values()].map((h) => h.end - h.begin)]
+    // every `all` group it needed adds to how specific the match is (七天 + 无理由 beats 无理由)
+    const groupLength = [...s.groups.values()].reduce((a, b) => a + b, 0)
     const candidate: Candidate = {
       entry,
       keywords,
-      position: Math.min(...positions),
-      specificity: Math.max(...lengths),
+      position: positions.length > 0 ? Math.min(...positions) : 0,
+      specificity: (lengths.length > 0 ? Math.max(...lengths) : 0) + groupLength,
       method: s.kws.length > 0 ? 'keyword' : rx.length > 0 ? 'regex' : 'catalog'
     }
-    if (entry.kind === 'catalog') {
-      const mode = catalogMode(shop, index, key, s.kws.length + rx.length > 0, s.items, s.tones, prices)
-      if (!mode) continue
-      candidate.catalog = mode
-      candidate.keywords.push(...[...s.items.values()].map((h) => h.keyword))
+    if (catalog) {
+      candidate.catalog = catalog
+      candidate.keywords.push(...[...s.items.values()].map((h) => h.keyword), ...catalog.codes)
     }
     candidates.push(candidate)
   }
@@ -162,12 +172,18 @@ function isPositive (r: Role): boolean {
   return r.role === 'kw' || r.role === 'item' || r.role === 'human' || r.role === 'escalate'
 }
 
-function firstMissingGroup (groups: number, hit: Set<number>): number | undefined {
+interface Slot { kws: Hit[]; nots: string[]; groups: Map<number, number>; items: Map<number, Hit>; tones: Set<string> }
+const emptySlot = (): Slot => ({ kws: [], nots: [], groups: new Map(), items: new Map(), tones: new Set() })
+
+function firstMissingGroup (groups: number, hit: Map<number, number>): number | undefined {
   for (let g = 0; g < groups; g++) if (!hit.has(g)) return g
   return undefined
 }
 
 const NUMBER_TOKEN = /\d+/g
+// Without a catalog keyword, a bare code is a question about an item only when it is nearly the
+// whole message: "888有吗", "888呢", "#888号". "165 110斤" is figures, "3件" a quantity.
+const CODE_QUESTION = /^(?:有没有|请问)?#?\d{2,5}(?:号|色|号色)?(?:有吗|有没有|还有吗|呢|吗|怎么样|咋样|好看吗|如何)?$/
 
 function catalogMode (
   shop: CompiledShop, index: number, key: string, keyword: boolean,
@@ -191,8 +207,7 @@ function catalogMode (
       if (names.has(code) || prices.has(code)) continue
       if (pattern.matches(code)) codes.push(code)
     }
-    const rest = key.length - codes.reduce((n, c) => n + c.length, 0)
-    if (codes.length > 0 && (keyword || rest <= SHORT_REST)) return { mode: 'unknown', items: [], tones: [...tones], codes }
+    if (codes.length > 0 && (keyword || CODE_QUESTION.test(key))) return { mode: 'unknown', items: [], tones: [...tones], codes }
   }
   if (!keyword) return undefined
   if (tones.size > 0) return { mode: 'suits', items: [], tones: [...tones], codes: [] }

@@ -115,7 +115,7 @@ async function loadShop (shopId: string, files: string[], root: string, problems
 /** Parses and validates one file's text; exported for tests and the editor-facing CLI. */
 export function parseRuleFile (text: string, file: string, problems: RuleProblem[]): { data: RuleFile; lineOf: (path: Array<string | number>) => number } | undefined {
   const lines = new LineCounter()
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true })
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
       problems.push({ file, line: e.linePos?.[0]?.line ?? 1, message: `YAML syntax: ${e.message.split('\n')[0]}` })

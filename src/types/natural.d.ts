@@ -7,3 +7,12 @@ declare module 'natural/lib/natural/distance/levenshtein_distance.js' {
   }
   export default distances
 }
+
+declare module 'chinese-numbers-converter' {
+  class ChineseNumber {
+    constructor (text: string)
+    toInteger (): number
+    toArabicString (): string
+  }
+  export default ChineseNumber
+}

@@ -51,7 +51,7 @@ describe('decide: keywords on normalised text', () => {
 
   it('Latin keywords respect word boundaries', () => {
     expect(intents('hi')).toEqual(['greeting'])
-    expect(intents('hi 包邮吗')).toEqual(['greeting', 'shipping'])
+    expect(intents('hi 包邮吗', {})).toEqual(['greeting', 'shipping'])
     expect(run('shipping?').action).toBe('handoff')
   })
 })

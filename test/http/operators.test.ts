@@ -49,20 +49,20 @@ describe('J10: live reload', () => {
 describe('operators API', () => {
   it('POST /v1/rules/test explains which rule answered and which lost', async () => {
     const app = await build()
-    const res = await app.inject({ method: 'POST', url: '/v1/rules/test', payload: { text: '退货运费谁出' } })
+    const res = await app.inject({ method: 'POST', url: '/v1/rules/test', payload: { text: '支持七天无理由吗' } })
     expect(res.statusCode).toBe(200)
     const body = res.json()
-    expect(body.decision.matched[0].ruleId).toBe('return-shipping-fee')
+    expect(body.decision.matched[0].ruleId).toBe('seven-days')
     expect(body.considered).toEqual(expect.arrayContaining([
-      expect.objectContaining({ ruleId: 'return-shipping-fee', verdict: 'answered' }),
-      expect.objectContaining({ ruleId: 'return-policy', verdict: 'lost' })
+      expect.objectContaining({ ruleId: 'seven-days', verdict: 'answered', file: expect.stringMatching(/shop\.yaml$/), line: expect.any(Number) }),
+      expect.objectContaining({ ruleId: 'return-policy', verdict: 'lost', why: expect.stringContaining('seven-days') })
     ]))
   })
 
   it('a vetoed rule is explained', async () => {
     const app = await build()
-    const body = (await app.inject({ method: 'POST', url: '/v1/rules/test', payload: { text: '我的退款怎么还没到' } })).json()
-    expect(body.considered).toEqual([expect.objectContaining({ ruleId: 'return-policy', verdict: 'vetoed' })])
+    const body = (await app.inject({ method: 'POST', url: '/v1/rules/test', payload: { text: '我已经退了，能退吗' } })).json()
+    expect(body.considered).toEqual([expect.objectContaining({ ruleId: 'return-policy', verdict: 'vetoed', why: expect.stringContaining('已经退了') })])
   })
 
   it('needs the operator token when one is set', async () => {

@@ -1,0 +1,101 @@
+/**
+ * Reads a buyer's height and weight from chat text, in the forms buyers use: 165cm, 165厘米, 1米65,
+ * 一米六五, 1.65m, 身高165, 110斤, 110斤左右, 一百一十斤, 55kg, 五十五公斤, and two bare numbers (165 110)
+ * told apart by plausible ranges. Input is canonical text (NFKC, lower case, simplified).
+ *
+ * Policy for figures without a unit: 130–200 is a height in cm; a weight of 70–250 is 斤 (how Chinese
+ * buyers weigh themselves), 30–69 is kg. Numbers in a price or coupon context (999-300, 满199, 99元)
+ * and numbers with other units (7天, 3件) are never figures.
+ */
+import ChineseNumber from 'chinese-numbers-converter'
+
+export interface Measurements { heightCm?: number; weightJin?: number }
+
+const CN = '零〇一二两三四五六七八九十百'
+const CN_DIGIT: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 }
+
+/** A numeral written in digits or Chinese (一百一十, 五十五, 一百一 = 110). */
+function toNumber (s: string): number | undefined {
+  if (/^\d+(\.\d+)?$/.test(s)) return Number(s)
+  try {
+    const n = new ChineseNumber(s).toInteger()
+    return Number.isFinite(n) ? n : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** 一米六五 / 1米65 / 1米6 / 一米七: the part after 米 is centimetres over one metre. */
+function metreForm (rest: string): number | undefined {
+  const digits = /^\d+$/.test(rest) ? rest : [...rest].map((c) => CN_DIGIT[c]).join('')
+  if (!/^\d{1,2}$/.test(digits)) return undefined
+  return 100 + (digits.length === 1 ? Number(digits) * 10 : Number(digits))
+}
+
+const NUM = `(\\d{1,3}(?:\\.\\d)?|[${CN}]{1,6})`
+const HEIGHT_PATTERNS: Array<[RegExp, (m: RegExpExecArray) => number | undefined]> = [
+  [new RegExp(`(?:1|一)\\s*米\\s*(\\d{1,2}|[${CN}]{1,2})`, 'g'), (m) => metreForm(m[1]!)],
+  [/(?<![\d.])([12]\.\d{1,2})\s*(?:m|米)(?![a-z])/g, (m) => Math.round(Number(m[1]) * 100)],
+  [new RegExp(`${NUM}\\s*(?:cm|厘米|公分)`, 'g'), (m) => toNumber(m[1]!)],
+  [new RegExp(`(?:身高|个子|个头|高)\\s*[:是有约大概差不多]*\\s*${NUM}`, 'g'), (m) => toNumber(m[1]!)],
+  [/(?<![\d.])(\d{3})\s*(?:的)?(?:个子|身高|个头)/g, (m) => Number(m[1])]
+]
+const WEIGHT_PATTERNS: Array<[RegExp, (m: RegExpExecArray) => number | undefined]> = [
+  [new RegExp(`${NUM}\\s*(?:kg|公斤|千克)`, 'g'), (m) => mul(toNumber(m[1]!), 2)],
+  [new RegExp(`${NUM}\\s*斤(半)?`, 'g'), (m) => add(toNumber(m[1]!), m[2] ? 0.5 : 0)],
+  [new RegExp(`(?:体重|重)\\s*[:是有约大概差不多]*\\s*${NUM}`, 'g'), (m) => bareWeight(toNumber(m[1]!))]
+]
+const mul = (n: number | undefined, k: number) => (n === undefined ? undefined : n * k)
+const add = (n: number | undefined, k: number) => (n === undefined ? undefined : n + k)
+
+const HEIGHT_RANGE: [number, number] = [100, 220]
+const WEIGHT_RANGE: [number, number] = [40, 400]
+const inRange = (n: number | undefined, [lo, hi]: [number, number]) => n !== undefined && n >= lo && n <= hi
+
+function bareWeight (n: number | undefined): number | undefined {
+  if (n === undefined) return undefined
+  if (n >= 70 && n <= 250) return n
+  if (n >= 30 && n < 70) return n * 2
+  return undefined
+}
+
+// Bare numbers: two or three digits standing alone, not part of a price, a coupon, a count or a date.
+const BARE = /(?<![\d.\-~～减满¥￥$#])(\d{2,3})(?![\d.]|\s*[-~～减元块件天号个折%]|\s*(?:rmb|cm|kg|m|斤|米|公斤|厘米|块钱|小时|分钟))/g
+
+export function extractMeasurements (text: string): Measurements {
+  const out: Measurements = {}
+  let rest = text
+  const take = (patterns: typeof HEIGHT_PATTERNS, range: [number, number]): number | undefined => {
+    for (const [re, read] of patterns) {
+      re.lastIndex = 0
+      for (let m = re.exec(rest); m; m = re.exec(rest)) {
+        const v = read(m)
+        if (inRange(v, range)) {
+          rest = rest.slice(0, m.index) + ' '.repeat(m[0].length) + rest.slice(m.index + m[0].length)
+          return v
+        }
+      }
+    }
+    return undefined
+  }
+  out.heightCm = take(HEIGHT_PATTERNS, HEIGHT_RANGE)
+  out.weightJin = take(WEIGHT_PATTERNS, WEIGHT_RANGE)
+  if (out.heightCm === undefined || out.weightJin === undefined) {
+    for (const m of rest.matchAll(BARE)) {
+      const n = Number(m[1])
+      if (out.heightCm === undefined && n >= 130 && n <= 200) { out.heightCm = n; continue }
+      if (out.weightJin === undefined) {
+        const w = bareWeight(n)
+        if (w !== undefined) out.weightJin = w
+      }
+    }
+  }
+  if (out.heightCm === undefined) delete out.heightCm
+  if (out.weightJin === undefined) delete out.weightJin
+  return out
+}
+
+export function hasMeasurements (text: string): boolean {
+  const m = extractMeasurements(text)
+  return m.heightCm !== undefined || m.weightJin !== undefined
+}

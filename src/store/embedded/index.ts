@@ -1,0 +1,241 @@
+/**
+ * The embedded store: everything in this process's memory, for a newcomer's first run and for
+ * demos. Same behaviour as the Redis store (the same contract tests run against both); nothing
+ * survives a restart and instances share nothing.
+ */
+import { EventEmitter } from 'node:events'
+import { randomUUID } from 'node:crypto'
+import type {
+  ChatEntry, CommitInput, CommitResult, ConversationState, HandoffStats, Store, Ticket, TicketRef, UnmatchedCount
+} from '../types.js'
+import { ERR_NOT_TICKET_OWNER, ERR_TICKET_NOT_FOUND } from '../../errors.js'
+import { DAY, DEFAULTS, THREE_MINUTES, dayKey, rank } from '../ticket-order.js'
+
+export interface EmbeddedStoreOptions { claimTimeoutMs?: number; idempotencyTtlMs?: number; conversationTtlMs?: number }
+
+interface Conv extends ConversationState { expires: number }
+interface TicketRecord extends Ticket { seq: number; lastBeat?: number }
+
+export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): Store {
+  const claimTimeoutMs = opts.claimTimeoutMs ?? DEFAULTS.claimTimeoutMs
+  const idemTtl = opts.idempotencyTtlMs ?? DEFAULTS.idempotencyTtlMs
+  const convTtl = opts.conversationTtlMs ?? DEFAULTS.conversationTtlMs
+  const committed = new Map<string, { result: CommitResult; expires: number }>()
+  const convs = new Map<string, Conv>()
+  const tickets = new Map<string, TicketRecord>() // open tickets by shop:id
+  const agents = new Map<string, Map<string, number>>() // shop → agent → last seen
+  const history = new Map<string, Array<{ createdAt: number; claimedAt?: number; id: string }>>() // shop → tickets of 24 h
+  const unmatched = new Map<string, Map<string, { count: number; examples: string[] }>>() // shop|day → key → count
+  const wake = new EventEmitter()
+  wake.setMaxListeners(0)
+  let seq = 0
+
+  const k = (shop: string, id: string) => `${shop}\u0000${id}`
+  const sweep = setInterval(() => {
+    const now = Date.now()
+    for (const [key, v] of committed) if (v.expires < now) committed.delete(key)
+    for (const [key, v] of convs) if (v.expires < now && !v.ticket) convs.delete(key)
+    for (const [key] of unmatched) if (key.split('|')[1]! < dayKey(now - DEFAULTS.unmatchedDays * DAY)) unmatched.delete(key)
+  }, 60_000)
+  sweep.unref()
+
+  const seen = (shop: string, agentId: string, now: number) => {
+    let m = agents.get(shop)
+    if (!m) agents.set(shop, (m = new Map()))
+    m.set(agentId, now)
+  }
+  const online = (shop: string, now: number) => [...(agents.get(shop)?.values() ?? [])].filter((t) => now - t <= claimTimeoutMs).length
+
+  /** Claims that missed their heartbeat go back to the queue in their original place. */
+  const expireClaims = (shop: string, now: number) => {
+    for (const t of tickets.values()) {
+      if (t.shopId === shop && t.status === 'claimed' && now - (t.lastBeat ?? 0) > claimTimeoutMs) {
+        t.status = 'waiting'
+        delete t.agentId
+        const c = convs.get(k(shop, t.conversationId))
+        if (c?.ticket) c.ticket = { id: t.id, status: 'waiting' }
+      }
+    }
+  }
+
+  const waitingOrdered = (shop: string) => [...tickets.values()]
+    .filter((t) => t.shopId === shop && t.status === 'waiting')
+    .sort((a, b) => rank(a.priority) - rank(b.priority) || a.seq - b.seq)
+
+  const copy = (t: TicketRecord): Ticket => {
+    const { seq: _s, lastBeat: _l, ...rest } = t
+    return { ...rest, chat: t.chat.map((c) => ({ ...c })) }
+  }
+
+  const owned = (shop: string, id: string, agentId: string): TicketRecord => {
+    expireClaims(shop, Date.now())
+    const t = tickets.get(k(shop, id))
+    if (!t) throw new ERR_TICKET_NOT_FOUND(id)
+    if (t.status !== 'claimed' || t.agentId !== agentId) throw new ERR_NOT_TICKET_OWNER(id)
+    return t
+  }
+
+  const tryClaim = (shop: string, agentId: string, now: number): Ticket | null => {
+    expireClaims(shop, now)
+    const next = waitingOrdered(shop)[0]
+    if (!next) return null
+    next.status = 'claimed'
+    next.agentId = agentId
+    next.claimedAt ??= now
+    next.lastBeat = now
+    const c = convs.get(k(shop, next.conversationId))
+    if (c) c.ticket = { id: next.id, status: 'claimed', agentId }
+    const h = history.get(shop)?.find((x) => x.id === next.id)
+    if (h && h.claimedAt === undefined) h.claimedAt = now
+    return copy(next)
+  }
+
+  return {
+    kind: 'embedded',
+
+    async getCommitted (shop, messageId) {
+      const v = committed.get(k(shop, messageId))
+      return v && v.expires > Date.now() ? { ...v.result, duplicate: true } : null
+    },
+
+    async getConversation (shop, conversationId, now) {
+      expireClaims(shop, now)
+      const c = convs.get(k(shop, conversationId))
+      if (!c || c.expires < now) return {}
+      const { expires: _e, ...state } = c
+      if (state.pending && state.pending.until <= now) delete state.pending
+      return { ...state }
+    },
+
+    async commit (input: CommitInput): Promise<CommitResult> {
+      const { shopId: shop, now } = input
+      const idem = committed.get(k(shop, input.messageId))
+      if (idem && idem.expires > now) return { ...idem.result, duplicate: true }
+      const key = k(shop, input.conversationId)
+      const conv: Conv = convs.get(key) ?? { expires: 0 }
+      conv.lastSeenAt = input.lastSeenAt
+      conv.expires = now + convTtl
+      if (input.pending === null) delete conv.pending
+      else if (input.pending) conv.pending = input.pending
+
+      let ref: TicketRef | undefined
+      let open = conv.ticket ? tickets.get(k(shop, conv.ticket.id)) : undefined
+      if (open) open.chat.push(...input.chat)
+      if (input.handoff) {
+        let created = false
+        if (!open) {
+          open = {
+            id: randomUUID(), shopId: shop, conversationId: input.conversationId, buyerId: input.buyerId,
+            priority: input.handoff.priority, reason: input.handoff.reason, status: 'waiting', createdAt: now,
+            chat: [...input.chat] as ChatEntry[], seq: ++seq
+          }
+          tickets.set(k(shop, open.id), open)
+          conv.ticket = { id: open.id, status: 'waiting' }
+          const h = history.get(shop) ?? []
+          h.push({ id: open.id, createdAt: now })
+          history.set(shop, h.filter((x) => now - x.createdAt <= DAY))
+          created = true
+        } else if (open.status === 'waiting' && input.handoff.priority === 'urgent' && open.priority === 'normal') {
+          open.priority = 'urgent'
+          open.reason = input.handoff.reason
+        }
+        const position = open.status === 'waiting' ? waitingOrdered(shop).findIndex((t) => t.id === open!.id) : 0
+        ref = { id: open.id, position, priority: open.priority, reason: open.reason, created, agentsOnline: online(shop, now) }
+        wake.emit(shop)
+      }
+      if (input.unmatched) {
+        const dk = `${shop}|${dayKey(now)}`
+        let day = unmatched.get(dk)
+        if (!day) unmatched.set(dk, (day = new Map()))
+        const u = day.get(input.unmatched.key) ?? { count: 0, examples: [] }
+        u.count++
+        if (!u.examples.includes(input.unmatched.text)) u.examples = [input.unmatched.text, ...u.examples].slice(0, 5)
+        day.set(input.unmatched.key, u)
+      }
+      convs.set(key, conv)
+      const result: CommitResult = { duplicate: false, body: structuredClone(input.body), ...(ref ? { ticket: ref } : {}) }
+      committed.set(k(shop, input.messageId), { result, expires: now + idemTtl })
+      return { ...result, body: structuredClone(result.body) }
+    },
+
+    async claim (shop, agentId, waitMs, now = Date.now()) {
+      seen(shop, agentId, now)
+      const got = tryClaim(shop, agentId, now)
+      if (got || waitMs <= 0) return got
+      return await new Promise<Ticket | null>((resolve) => {
+        const onWake = () => {
+          const t = tryClaim(shop, agentId, Date.now())
+          if (t) { clearTimeout(timer); wake.off(shop, onWake); resolve(t) }
+        }
+        const timer = setTimeout(() => { wake.off(shop, onWake); resolve(tryClaim(shop, agentId, Date.now())) }, waitMs)
+        wake.on(shop, onWake)
+      })
+    },
+
+    async heartbeat (shop, id, agentId) {
+      const t = owned(shop, id, agentId)
+      const now = Date.now()
+      t.lastBeat = now
+      seen(shop, agentId, now)
+      return copy(t)
+    },
+
+    async resolve (shop, id, agentId) {
+      const t = owned(shop, id, agentId)
+      tickets.delete(k(shop, id))
+      const c = convs.get(k(shop, t.conversationId))
+      if (c?.ticket?.id === id) delete c.ticket
+      seen(shop, agentId, Date.now())
+    },
+
+    async release (shop, id, agentId) {
+      const t = owned(shop, id, agentId)
+      t.status = 'waiting'
+      delete t.agentId
+      const c = convs.get(k(shop, t.conversationId))
+      if (c?.ticket?.id === id) c.ticket = { id, status: 'waiting' }
+      wake.emit(shop)
+    },
+
+    async getTicket (shop, id) {
+      expireClaims(shop, Date.now())
+      const t = tickets.get(k(shop, id))
+      return t ? copy(t) : null
+    },
+
+    async stats (shop, now = Date.now()): Promise<HandoffStats> {
+      expireClaims(shop, now)
+      const waiting = waitingOrdered(shop)
+      const claimed = [...tickets.values()].filter((t) => t.shopId === shop && t.status === 'claimed').length
+      const recent = (history.get(shop) ?? []).filter((x) => now - x.createdAt <= DAY)
+      // a ticket still waiting after 3 minutes has missed; one younger than that is not decided yet
+      const decided = recent.filter((x) => x.claimedAt !== undefined || now - x.createdAt > THREE_MINUTES)
+      const within = decided.filter((x) => x.claimedAt !== undefined && x.claimedAt - x.createdAt <= THREE_MINUTES).length
+      return {
+        waiting: waiting.length,
+        urgent: waiting.filter((t) => t.priority === 'urgent').length,
+        oldestWaitMs: waiting.length ? now - Math.min(...waiting.map((t) => t.createdAt)) : 0,
+        claimed,
+        agentsOnline: online(shop, now),
+        claimedWithin3mShare: decided.length ? within / decided.length : null,
+        ticketsLast24h: recent.length
+      }
+    },
+
+    async topUnmatched (shop, days, limit, now = Date.now()): Promise<UnmatchedCount[]> {
+      const sum = new Map<string, UnmatchedCount>()
+      for (let d = 0; d < days; d++) {
+        for (const [key, v] of unmatched.get(`${shop}|${dayKey(now - d * DAY)}`) ?? []) {
+          const s = sum.get(key) ?? { key, count: 0, examples: [] }
+          s.count += v.count
+          for (const e of v.examples) if (s.examples.length < 5 && !s.examples.includes(e)) s.examples.push(e)
+          sum.set(key, s)
+        }
+      }
+      return [...sum.values()].sort((a, b) => b.count - a.count).slice(0, limit)
+    },
+
+    async ping () { return true },
+    async close () { clearInterval(sweep); wake.removeAllListeners() }
+  }
+}

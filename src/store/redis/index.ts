@@ -1,0 +1,214 @@
+/**
+ * The Redis store. Every multi-step change is one Lua script (src/store/redis/lua, one per file,
+ * key count in the name), so a crash never leaves half a ticket. Keys of a shop share the hash tag
+ * {shop}; the layout is documented in docs/handoff.md for consumers in other languages.
+ * @see https://redis.io/docs/latest/develop/data-types/streams/
+ */
+import { readFileSync, readdirSync } from 'node:fs'
+import { randomUUID } from 'node:crypto'
+import { Redis, ReplyError } from 'ioredis'
+import type { CommitInput, CommitResult, ConversationState, HandoffStats, Store, Ticket, TicketRef, UnmatchedCount, ChatEntry } from '../types.js'
+import { ERR_NOT_TICKET_OWNER, ERR_STORE_UNAVAILABLE, ERR_TICKET_NOT_FOUND } from '../../errors.js'
+import { DAY, DEFAULTS, dayKey } from '../ticket-order.js'
+
+export interface RedisStoreOptions {
+  redis: Redis
+  prefix?: string
+  claimTimeoutMs?: number
+  idempotencyTtlMs?: number
+  conversationTtlMs?: number
+}
+
+type Scripts = Record<'commit' | 'conversation' | 'claim' | 'heartbeat' | 'resolve' | 'release' | 'stats', (...args: Array<string | number>) => Promise<unknown>>
+
+const LUA_DIR = new URL('./lua/', import.meta.url)
+
+/** Loads lua/*.lua with the shared prelude; `name-N.lua` declares N keys. */
+function defineScripts (redis: Redis): Scripts {
+  const prelude = readFileSync(new URL('_prelude.lua', LUA_DIR), 'utf8')
+  for (const file of readdirSync(LUA_DIR)) {
+    const m = /^([a-z]+)-(\d+)\.lua$/.exec(file)
+    if (!m) continue
+    if (typeof (redis as unknown as Record<string, unknown>)[`ar_${m[1]}`] === 'function') continue
+    redis.defineCommand(`ar_${m[1]}`, { numberOfKeys: Number(m[2]), lua: `${prelude}\n${readFileSync(new URL(file, LUA_DIR), 'utf8')}` })
+  }
+  const r = redis as unknown as Record<string, (...a: Array<string | number>) => Promise<unknown>>
+  const names = ['commit', 'conversation', 'claim', 'heartbeat', 'resolve', 'release', 'stats'] as const
+  return Object.fromEntries(names.map((n) => [n, (...a: Array<string | number>) => r[`ar_${n}`]!.call(redis, ...a)])) as Scripts
+}
+
+/** A client that fails fast while disconnected (so a webhook never hangs) and reconnects forever. */
+export function createRedisClient (url: string): Redis {
+  return new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+    retryStrategy: (times) => Math.min(times * 100, 2000)
+  })
+}
+
+/** Not-found and not-owner come back from the scripts as error replies; anything else is the store failing. */
+function mapError (err: unknown, id = ''): never {
+  if (err instanceof ReplyError) {
+    const message = (err as Error).message
+    if (message.includes('AR_NOT_FOUND')) throw new ERR_TICKET_NOT_FOUND(id)
+    if (message.includes('AR_NOT_OWNER')) throw new ERR_NOT_TICKET_OWNER(id)
+    if (!/LOADING|BUSY|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN/.test(message)) throw err
+  }
+  throw new ERR_STORE_UNAVAILABLE()
+}
+
+function pairs (flat: string[]): Record<string, string> {
+  const o: Record<string, string> = {}
+  for (let i = 0; i < flat.length; i += 2) o[flat[i]!] = flat[i + 1]!
+  return o
+}
+
+function toTicket (shopId: string, reply: [string[], string[]]): Ticket {
+  const h = pairs(reply[0])
+  const t: Ticket = {
+    id: h.id!, shopId, conversationId: h.conversationId!, buyerId: h.buyerId!,
+    priority: h.priority as Ticket['priority'], reason: h.reason as Ticket['reason'],
+    status: h.status as Ticket['status'], createdAt: Number(h.createdAt),
+    chat: reply[1].map((c) => JSON.parse(c) as ChatEntry)
+  }
+  if (h.claimedAt) t.claimedAt = Number(h.claimedAt)
+  if (h.agentId) t.agentId = h.agentId
+  return t
+}
+
+const CLAIM_POLL_MS = [25, 50, 100, 200, 250]
+
+export function createRedisStore (opts: RedisStoreOptions): Store {
+  const { redis } = opts
+  const prefix = opts.prefix ?? 'ar:'
+  const claimTimeoutMs = opts.claimTimeoutMs ?? DEFAULTS.claimTimeoutMs
+  const idemTtl = opts.idempotencyTtlMs ?? DEFAULTS.idempotencyTtlMs
+  const convTtl = opts.conversationTtlMs ?? DEFAULTS.conversationTtlMs
+  const analyticsTtlSec = DEFAULTS.unmatchedDays * 86_400
+  const s = defineScripts(redis)
+  const base = (shop: string) => `${prefix}{${shop}}:`
+  const parseRecord = (json: string, duplicate: boolean): CommitResult => {
+    const r = JSON.parse(json) as { body: unknown; ticket: TicketRef | null }
+    return { duplicate, body: r.body, ...(r.ticket ? { ticket: r.ticket } : {}) }
+  }
+  let closed = false
+
+  const claimOnce = async (shop: string, agentId: string, now: number): Promise<Ticket | null> => {
+    const reply = await s.claim(`${base(shop)}waiting`, base(shop), now, agentId, claimTimeoutMs).catch((e) => mapError(e))
+    return reply ? toTicket(shop, reply as [string[], string[]]) : null
+  }
+
+  return {
+    kind: 'redis',
+
+    async getCommitted (shop, messageId) {
+      const json = await redis.get(`${base(shop)}idem:${messageId}`).catch((e) => mapError(e))
+      return json ? parseRecord(json, true) : null
+    },
+
+    async getConversation (shop, conversationId, now): Promise<ConversationState> {
+      const flat = await s.conversation(`${base(shop)}conv:${conversationId}`, base(shop), now).catch((e) => mapError(e)) as string[]
+      const h = pairs(flat)
+      const state: ConversationState = {}
+      if (h.lastSeenAt) state.lastSeenAt = Number(h.lastSeenAt)
+      if (h.pending) {
+        const p = JSON.parse(h.pending) as ConversationState['pending']
+        if (p && p.until > now) state.pending = p
+      }
+      if (h.ticketId) state.ticket = { id: h.ticketId, status: h.ticketStatus as 'waiting' | 'claimed', ...(h.agentId ? { agentId: h.agentId } : {}) }
+      return state
+    },
+
+    async commit (input: CommitInput): Promise<CommitResult> {
+      const b = base(input.shopId)
+      const pendingMode = input.pending === undefined ? 'keep' : input.pending === null ? 'clear' : 'set'
+      const reply = await s.commit(
+        `${b}idem:${input.messageId}`, b, input.now, input.conversationId, input.buyerId, input.lastSeenAt,
+        pendingMode, input.pending ? JSON.stringify(input.pending) : '',
+        input.handoff?.reason ?? '', input.handoff?.priority ?? '', randomUUID(),
+        input.unmatched?.key ?? '', input.unmatched?.text ?? '', dayKey(input.now),
+        JSON.stringify(input.body ?? null), idemTtl, convTtl, claimTimeoutMs, analyticsTtlSec,
+        ...input.chat.map((c) => JSON.stringify(c))
+      ).catch((e) => mapError(e)) as [number, string]
+      return parseRecord(reply[1], reply[0] === 1)
+    },
+
+    async claim (shop, agentId, waitMs, now) {
+      const until = Date.now() + waitMs
+      let attempt = 0
+      for (;;) {
+        const t = await claimOnce(shop, agentId, now ?? Date.now())
+        if (t || Date.now() >= until || closed) return t
+        // polling keeps every instance's connection non-blocking; the bound keeps latency low
+        const delay = Math.min(CLAIM_POLL_MS[Math.min(attempt++, CLAIM_POLL_MS.length - 1)]!, until - Date.now())
+        await new Promise((r) => setTimeout(r, Math.max(0, delay)))
+      }
+    },
+
+    async heartbeat (shop, id, agentId) {
+      const reply = await s.heartbeat(`${base(shop)}claims`, base(shop), Date.now(), id, agentId, claimTimeoutMs).catch((e) => mapError(e, id))
+      return toTicket(shop, reply as [string[], string[]])
+    },
+
+    async resolve (shop, id, agentId) {
+      await s.resolve(`${base(shop)}claims`, base(shop), Date.now(), id, agentId).catch((e) => mapError(e, id))
+    },
+
+    async release (shop, id, agentId) {
+      await s.release(`${base(shop)}claims`, base(shop), Date.now(), id, agentId).catch((e) => mapError(e, id))
+    },
+
+    async getTicket (shop, id) {
+      const b = base(shop)
+      const [h, chat] = await Promise.all([redis.hgetall(`${b}ticket:${id}`), redis.lrange(`${b}chat:${id}`, 0, -1)]).catch((e) => mapError(e, id))
+      if (!h.id) return null
+      return toTicket(shop, [Object.entries(h).flat(), chat])
+    },
+
+    async stats (shop, now = Date.now()): Promise<HandoffStats> {
+      const r = await s.stats(`${base(shop)}waiting`, base(shop), now, claimTimeoutMs).catch((e) => mapError(e)) as Array<number | string>
+      const [waiting, urgent, oldest, claimed, online, decided, within, recent] = r
+      return {
+        waiting: Number(waiting),
+        urgent: Number(urgent),
+        oldestWaitMs: oldest === '' ? 0 : now - Number(oldest),
+        claimed: Number(claimed),
+        agentsOnline: Number(online),
+        claimedWithin3mShare: Number(decided) > 0 ? Math.min(1, Number(within) / Number(decided)) : null,
+        ticketsLast24h: Number(recent)
+      }
+    },
+
+    async topUnmatched (shop, days, limit, now = Date.now()): Promise<UnmatchedCount[]> {
+      const b = base(shop)
+      const dayKeys = Array.from({ length: days }, (_, d) => `${b}unmatched:${dayKey(now - d * DAY)}`)
+      const pipe = redis.pipeline()
+      for (const k of dayKeys) pipe.zrevrange(k, 0, 999, 'WITHSCORES')
+      const results = await pipe.exec().catch((e) => mapError(e))
+      const sum = new Map<string, number>()
+      for (const [err, flat] of results ?? []) {
+        if (err) mapError(err)
+        const list = flat as string[]
+        for (let i = 0; i < list.length; i += 2) sum.set(list[i]!, (sum.get(list[i]!) ?? 0) + Number(list[i + 1]))
+      }
+      const top = [...sum].sort((a, b2) => b2[1] - a[1]).slice(0, limit)
+      const ex = redis.pipeline()
+      for (const [key] of top) for (const k of dayKeys) ex.lrange(`${k}:ex:${key}`, 0, 4)
+      const exs = await ex.exec().catch((e) => mapError(e))
+      return top.map(([key, count], i) => {
+        const examples: string[] = []
+        for (let d = 0; d < dayKeys.length; d++) {
+          for (const e of (exs?.[i * dayKeys.length + d]?.[1] as string[] | undefined) ?? []) if (examples.length < 5 && !examples.includes(e)) examples.push(e)
+        }
+        return { key, count, examples }
+      })
+    },
+
+    async ping () {
+      try { return (await redis.ping()) === 'PONG' } catch { return false }
+    },
+
+    async close () { closed = true }
+  }
+}

@@ -1,0 +1,87 @@
+-- Everything one buyer message changes, atomically: the idempotency record, the conversation
+-- state, the ticket (open, append, or upgrade to urgent) and the unanswered-question counters.
+-- KEYS[1] idempotency key (<base>idem:<messageId>)
+-- ARGV[3] conversationId  ARGV[4] buyerId  ARGV[5] lastSeenAt
+-- ARGV[6] pending mode: keep | clear | set   ARGV[7] pending JSON
+-- ARGV[8] handoff reason ('' for none)  ARGV[9] priority  ARGV[10] new ticket id
+-- ARGV[11] unmatched key ('' for none)  ARGV[12] unmatched text  ARGV[13] day (YYYY-MM-DD)
+-- ARGV[14] body JSON  ARGV[15] idempotency TTL ms  ARGV[16] conversation TTL ms
+-- ARGV[17] claim timeout ms  ARGV[18] analytics TTL s  ARGV[19..] chat entries (JSON each)
+local existing = redis.call('GET', KEYS[1])
+if existing then return { 1, existing } end
+requeue_expired()
+
+local conv = base .. 'conv:' .. ARGV[3]
+redis.call('HSET', conv, 'lastSeenAt', ARGV[5])
+if ARGV[6] == 'clear' then redis.call('HDEL', conv, 'pending')
+elseif ARGV[6] == 'set' then redis.call('HSET', conv, 'pending', ARGV[7]) end
+
+local ticket = redis.call('HGET', conv, 'ticketId')
+if ticket and redis.call('EXISTS', base .. 'ticket:' .. ticket) == 0 then
+  redis.call('HDEL', conv, 'ticketId', 'ticketStatus', 'agentId')
+  ticket = false
+end
+local function append_chat(id)
+  for i = 19, #ARGV do redis.call('RPUSH', base .. 'chat:' .. id, ARGV[i]) end
+end
+
+local ref = 'null'
+if ARGV[8] ~= '' then
+  local created = 0
+  local function enqueue(id, priority)
+    local seq = redis.call('INCR', base .. 'seq')
+    local score = (priority == 'urgent' and 0 or 1) * 1e13 + seq
+    local stream = base .. 'q:' .. priority
+    if redis.call('EXISTS', stream) == 0 then
+      redis.call('XGROUP', 'CREATE', stream, 'agents', '0', 'MKSTREAM')
+    end
+    local entry = redis.call('XADD', stream, '*', 'ticket', id, 'conversation', ARGV[3], 'priority', priority)
+    redis.call('HSET', base .. 'ticket:' .. id, 'priority', priority, 'score', score, 'stream', stream, 'entry', entry, 'delivered', '0')
+    redis.call('ZADD', base .. 'waiting', score, id)
+  end
+  if not ticket then
+    ticket = ARGV[10]
+    redis.call('HSET', base .. 'ticket:' .. ticket, 'id', ticket, 'conversationId', ARGV[3], 'buyerId', ARGV[4],
+      'reason', ARGV[8], 'status', 'waiting', 'createdAt', now)
+    enqueue(ticket, ARGV[9])
+    redis.call('ZADD', base .. 'waiting-since', now, ticket)
+    redis.call('ZADD', base .. 'created', now, ticket)
+    redis.call('ZREMRANGEBYSCORE', base .. 'created', '-inf', now - 86400000)
+    redis.call('HSET', conv, 'ticketId', ticket, 'ticketStatus', 'waiting', 'agentId', '')
+    created = 1
+  else
+    local t = base .. 'ticket:' .. ticket
+    if ARGV[9] == 'urgent' and redis.call('HGET', t, 'priority') == 'normal' and redis.call('HGET', t, 'status') == 'waiting' then
+      -- a waiting chat turns into a complaint: it moves to the urgent stream
+      local old_stream, old_entry = redis.call('HGET', t, 'stream'), redis.call('HGET', t, 'entry')
+      redis.call('XACK', old_stream, 'agents', old_entry)
+      redis.call('XDEL', old_stream, old_entry)
+      redis.call('HSET', t, 'reason', ARGV[8])
+      enqueue(ticket, 'urgent')
+    end
+  end
+  append_chat(ticket)
+  local t = base .. 'ticket:' .. ticket
+  local rank = redis.call('ZRANK', base .. 'waiting', ticket)
+  local online = redis.call('ZCOUNT', base .. 'agents', now - tonumber(ARGV[17]), '+inf')
+  ref = cjson.encode({ id = ticket, position = rank or 0, priority = redis.call('HGET', t, 'priority'),
+    reason = redis.call('HGET', t, 'reason'), created = created == 1, agentsOnline = online })
+elseif ticket then
+  append_chat(ticket)
+end
+
+if ARGV[11] ~= '' then
+  local day = base .. 'unmatched:' .. ARGV[13]
+  redis.call('ZINCRBY', day, 1, ARGV[11])
+  redis.call('EXPIRE', day, ARGV[18])
+  local ex = day .. ':ex:' .. ARGV[11]
+  redis.call('LREM', ex, 0, ARGV[12])
+  redis.call('LPUSH', ex, ARGV[12])
+  redis.call('LTRIM', ex, 0, 4)
+  redis.call('EXPIRE', ex, ARGV[18])
+end
+
+redis.call('PEXPIRE', conv, ARGV[16])
+local record = '{"body":' .. ARGV[14] .. ',"ticket":' .. ref .. '}'
+redis.call('SET', KEYS[1], record, 'PX', ARGV[15])
+return { 0, record }
