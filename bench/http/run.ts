@@ -28,7 +28,7 @@ async function load (url: string, extra: Partial<autocannon.Options> = {}): Prom
   return autocannon({
     url, method: 'POST', duration, connections,
     headers: { 'content-type': 'application/json' },
-    requests: [{ method: 'POST', path: '/v1/messages', setupRequest: (req) => ({ ...req, body: body() }) }],
+    requests: [{ method: 'POST', path: '/v1/messages', setupRequest: (req: autocannon.Request) => ({ ...req, body: body() }) }],
     ...extra
   })
 }
