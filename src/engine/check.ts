@@ -45,6 +45,7 @@ export function checkEngine (engine: ShopEngine): CheckReport {
     }
   }
   // 退 inside 退货 inside 不退货: the shorter keyword of another rule never fires where the longer one does
+  const intentOf = (id: string) => engine.compiled.entries.find((x) => x.id === id)?.intent
   const owners = new Map<string, string[]>()
   for (const e of engine.compiled.entries) for (const k of e.source.keywords) {
     const key = matchKey(String(k))
@@ -55,13 +56,14 @@ export function checkEngine (engine: ShopEngine): CheckReport {
     for (const long of keys) {
       if (short === long || !long.includes(short)) continue
       for (const a of owners.get(short)!) for (const b of owners.get(long)!) {
-        if (a === b) continue
+        // within one intent the longer keyword answering is the point; across intents it is worth a look
+        if (a === b || intentOf(a) === intentOf(b)) continue
         const entry = engine.compiled.entries.find((x) => x.id === a)!
         conflicts.push({ shopId: engine.shopId, kind: 'keyword_overlap', ruleId: a, other: b, file: entry.source.file, line: entry.source.line, detail: `keyword "${short}" is inside "${long}" of "${b}": where "${long}" is written, "${b}" answers` })
       }
     }
   }
-  for (const same of [...owners].filter(([, ids]) => new Set(ids).size > 1)) {
+  for (const same of [...owners].filter(([, ids]) => new Set(ids.map(intentOf)).size > 1)) {
     const [k, ids] = same
     const entry = engine.compiled.entries.find((x) => x.id === ids[0])!
     conflicts.push({ shopId: engine.shopId, kind: 'keyword_overlap', ruleId: ids[0]!, other: ids.slice(1).join(', '), file: entry.source.file, line: entry.source.line, detail: `keyword "${k}" is listed by ${[...new Set(ids)].join(', ')}: the most specific or highest priority answers` })

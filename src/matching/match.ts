@@ -60,6 +60,7 @@ function priceNumbers (canonical: string): Set<string> {
 
 /** Characters left after removing the named item: "999呢" is about 999, a long sentence may not be. */
 const SHORT_REST = 4
+const REGEX_SPECIFICITY = 3
 
 export function analyse (shop: CompiledShop, text: { key: string; canonical: string }): Analysis {
   const { key } = text
@@ -149,7 +150,8 @@ export function analyse (shop: CompiledShop, text: { key: string; canonical: str
 
     const keywords = [...s.kws.map((h) => h.keyword), ...rx.map((r) => r.text)]
     const positions = [...s.kws.map((h) => h.begin), ...rx.map((r) => r.begin), ...[...s.items.values()].map((h) => h.begin)]
-    const lengths = [...s.kws.map((h) => h.end - h.begin), ...rx.map((r) => r.text.length), ...[...s.items.values()].map((h) => h.end - h.begin)]
+    // a regex counts like a short keyword: a greedy pattern's long match says little about specificity
+    const lengths = [...s.kws.map((h) => h.end - h.begin), ...rx.map((r) => Math.min(r.text.length, REGEX_SPECIFICITY)), ...[...s.items.values()].map((h) => h.end - h.begin)]
     // every `all` group it needed adds to how specific the match is (七天 + 无理由 beats 无理由)
     const groupLength = [...s.groups.values()].reduce((a, b) => a + b, 0)
     const candidate: Candidate = {

@@ -10,8 +10,9 @@
  */
 import * as OpenCC from 'opencc-js'
 
-// Taiwan and Hong Kong variants differ (著/着, 衞/卫): chaining both covers what buyers type.
-const fromTw = OpenCC.Converter({ from: 'tw', to: 'cn' })
+// OpenCC standard and Hong Kong variants (衞/卫) chained. Not the Taiwan preset: it maps the simplified
+// 么 to 幺, so normalising twice would differ — and keywords and messages must meet in one form.
+const fromT = OpenCC.Converter({ from: 't', to: 'cn' })
 const fromHk = OpenCC.Converter({ from: 'hk', to: 'cn' })
 
 // A Han character in the range opencc could change; pure ASCII/digit text skips conversion.
@@ -19,7 +20,7 @@ const NON_ASCII = /[^\x00-\x7f]/
 
 export function canonical (text: string): string {
   const lowered = text.normalize('NFKC').toLowerCase()
-  return NON_ASCII.test(lowered) ? fromHk(fromTw(lowered)) : lowered
+  return NON_ASCII.test(lowered) ? fromHk(fromT(lowered)) : lowered
 }
 
 // WeChat / Taobao render emoji as bracketed names: [微笑] [捂脸] [OK]. Short, no spaces inside.

@@ -12,7 +12,9 @@ describe('normalise', () => {
     ['运 费 险', '运费险'],
     ['發貨了嗎~~~', '发货了吗'],
     ['hi there', 'hi there'],
-    ['Size M還是L', 'size m还是l']
+    ['Size M還是L', 'size m还是l'],
+    ['在麼', '在么'],
+    ['在么', '在么'] // the Taiwan preset would turn 么 into 幺
   ])('%s → %s', (input, key) => {
     expect(matchKey(input)).toBe(key)
   })
