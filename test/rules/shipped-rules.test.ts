@@ -1,0 +1,16 @@
+import { it, expect } from 'vitest'
+import { loadRulesDir, formatProblem } from '../../src/rules/load.js'
+import { buildEngine } from '../../src/engine/engine.js'
+import { checkEngine } from '../../src/engine/check.js'
+import { DEMO_RULES } from '../helpers/build.js'
+
+// Rule regression: every shipped rule's examples fire it and its not_examples do not.
+it('every example of the shipped rules fires its rule, and no not_example does', async () => {
+  const { shops, problems } = await loadRulesDir(DEMO_RULES)
+  expect(problems.map(formatProblem)).toEqual([])
+  for (const rules of shops.values()) {
+    const report = checkEngine(buildEngine(rules))
+    expect(report.examples).toBeGreaterThan(100)
+    expect(report.failures.map((f) => `${f.file}:${f.line} [${f.ruleId}] ${f.kind} "${f.text}" → ${f.got}`)).toEqual([])
+  }
+})
