@@ -148,7 +148,7 @@ export function analyse (shop: CompiledShop, text: { key: string; canonical: str
     const missing = firstMissingGroup(entry.allGroups, s.groups)
     if (missing !== undefined) { incomplete.push({ entry, missingGroup: missing }); continue }
 
-    const keywords = [...s.kws.map((h) => h.keyword), ...rx.map((r) => r.text)]
+    const keywords = [...new Set([...s.kws.map((h) => h.keyword), ...rx.map((r) => r.text)])]
     const positions = [...s.kws.map((h) => h.begin), ...rx.map((r) => r.begin), ...[...s.items.values()].map((h) => h.begin)]
     // a regex counts like a short keyword: a greedy pattern's long match says little about specificity
     const lengths = [...s.kws.map((h) => h.end - h.begin), ...rx.map((r) => Math.min(r.text.length, REGEX_SPECIFICITY)), ...[...s.items.values()].map((h) => h.end - h.begin)]
@@ -167,7 +167,7 @@ export function analyse (shop: CompiledShop, text: { key: string; canonical: str
     }
     candidates.push(candidate)
   }
-  return { key, canonical: text.canonical, escalate: realEscalate, human, candidates, vetoed, incomplete }
+  return { key, canonical: text.canonical, escalate: [...new Set(realEscalate)], human: [...new Set(human)], candidates, vetoed, incomplete }
 }
 
 function isPositive (r: Role): boolean {
