@@ -10,6 +10,7 @@ import type { Catalog, Rule, SizeChart } from '../rules/schema.js'
 import { answerCatalog, answerRule, answerSize, pickRandom, type Answer, type Pick } from './answer.js'
 import type { ShopEngine } from './engine.js'
 import { isOpen } from './hours.js'
+import { correctTypos } from '../matching/typos.js'
 
 export const MAX_ANSWERS = 3
 
@@ -71,7 +72,7 @@ export function decide (engine: ShopEngine, msg: IncomingMessage, state: Convers
   }
 
   const norm = normalise(text)
-  const analysis = analyse(engine.compiled, norm)
+  const analysis = analyseWithTypos(engine, norm)
 
   if (analysis.escalate.length > 0) {
     // A complaint outranks every rule: never a canned policy answer to an angry buyer.
@@ -111,6 +112,20 @@ export function decide (engine: ShopEngine, msg: IncomingMessage, state: Convers
   return { ...base, action: 'reply', replies, matched, pending, analysis }
 }
 
+/**
+ * The message as written first; only when nothing at all fired, once more with homophone and Latin
+ * typos corrected (退活 → 退货), so a typo never overrides what the buyer wrote correctly.
+ */
+function analyseWithTypos (engine: ShopEngine, norm: { key: string; canonical: string }): Analysis {
+  const first = analyse(engine.compiled, norm)
+  if (first.candidates.length > 0 || first.escalate.length > 0 || first.human.length > 0) return first
+  const corrected = correctTypos(engine.compiled.typos, norm.key)
+  if (corrected === undefined) return first
+  const second = analyse(engine.compiled, { key: corrected, canonical: norm.canonical })
+  if (second.candidates.length === 0 && second.escalate.length === 0 && second.human.length === 0) return first
+  return { ...second, key: norm.key, candidates: second.candidates.map((c) => ({ ...c, method: 'pinyin' as const })) }
+}
+
 interface Chosen extends Candidate { score?: number }
 
 /** One answer per intent, the most specific rule of each, in the order the buyer asked. */
@@ -134,8 +149,8 @@ function choose (engine: ShopEngine, analysis: Analysis, state: ConversationStat
       const hit = f.classify(key)
       if (!hit) continue
       const entry = engine.compiled.entries[hit.entryIndex]!
-      // a classifier never answers with a catalog item or a size it did not read: only rules
-      if (entry.kind !== 'rule') continue
+      // a classifier never names a catalog item it did not read; a size chart reads the figures itself
+      if (entry.kind === 'catalog') continue
       best.set(entry.intent, { entry, keywords: [], position: 0, specificity: 0, method: hit.method, score: hit.score })
       break
     }

@@ -7,6 +7,7 @@ import { RE2JS, RE2Set } from 're2js'
 import type { Catalog, CatalogItem, Rule, ShopRules, SizeChart, Located } from '../rules/schema.js'
 import { matchKey } from './normalise.js'
 import { COMPLAINT_LEXICON, COMPLAINT_LEXICON_NOT } from './lexicon.js'
+import { buildTypoIndex, type TypoIndex } from './typos.js'
 
 export type EntryKind = 'rule' | 'size' | 'catalog'
 
@@ -43,7 +44,11 @@ export interface CompiledShop {
   codePatterns: Map<number, RE2JS>
   /** per catalog entry index: normalised item names, for unknown-code detection */
   itemKeys: Map<number, Set<string>>
+  /** homophone and Latin typo correction towards the keywords that answer or hand off */
+  typos: TypoIndex
 }
+
+const CORRECTABLE = new Set<Role['role']>(['kw', 'all', 'item', 'human', 'escalate'])
 
 export function compileShop (shop: ShopRules): CompiledShop {
   const entries: Entry[] = []
@@ -104,6 +109,7 @@ export function compileShop (shop: ShopRules): CompiledShop {
     regexSet: regexOwners.length > 0 ? regexSet : undefined,
     regexOwners,
     codePatterns,
-    itemKeys
+    itemKeys,
+    typos: buildTypoIndex([...roles].filter(([, rs]) => rs.some((r) => CORRECTABLE.has(r.role))).map(([k]) => k))
   }
 }

@@ -16,3 +16,19 @@ declare module 'chinese-numbers-converter' {
   }
   export default ChineseNumber
 }
+
+declare module 'natural/lib/natural/classifiers/bayes_classifier.js' {
+  /** Fed pre-tokenised documents (string arrays), which bypasses natural's stemmer. */
+  class BayesClassifier {
+    constructor (stemmer?: unknown, smoothing?: number)
+    addDocument (tokens: string[], label: string): void
+    train (): void
+    getClassifications (tokens: string[]): Array<{ label: string; value: number }>
+    classify (tokens: string[]): string
+    /** token → document count; its enumeration order numbers the features */
+    features: Record<string, number>
+    /** apparatus' model: a sparse observation is an object of feature indices */
+    classifier: { getClassifications (observation: Record<number, number>): Array<{ label: string; value: number }> }
+  }
+  export default BayesClassifier
+}

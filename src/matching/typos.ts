@@ -1,0 +1,116 @@
+/**
+ * Typo tolerance, tried only when nothing fired on the text as written:
+ * - homophone typos of Han keywords, the commonest IME slip (退活 → 退货, 运废险 → 运费险, 尺马 → 尺码,
+ *   包油 → 包邮, 投述 → 投诉): the message and the keywords are compared in folded pinyin, two syllables or more only
+ *   (one syllable matches everywhere: 码 ~ 吗), and at most half the characters may differ;
+ * - pinyin typed in Latin letters for a keyword (baoyou → 包邮, tuihuo → 退货);
+ * - one-letter slips in Latin keywords of five letters or more (helllo, shunfen), by
+ *   Damerau–Levenshtein distance from natural.
+ * The result is a corrected match key that goes through the ordinary matcher again, so `not`
+ * keywords, `all` groups and complaints apply to it as to any message. Pure.
+ */
+import { pinyin } from 'pinyin-pro'
+import { AhoCorasick } from '@monyone/aho-corasick'
+import distances from 'natural/lib/natural/distance/levenshtein_distance.js'
+
+const HAN = /^\p{Script=Han}+$/u
+const HAN_CHAR = /\p{Script=Han}/u
+const LATIN_WORD = /[a-z]+/g
+
+// Real words that sound like a keyword; correcting them would answer a question nobody asked.
+const REAL_WORDS = new Set(['发火', '退火', '花火', '实事', '事实', '市场', '号码', '密码', '代码', '起码'])
+
+export interface TypoIndex {
+  /** automaton over " syl syl " strings of Han keywords */
+  automaton?: AhoCorasick
+  /** " syl syl " → the keywords that sound like it */
+  byPinyin: Map<string, string[]>
+  /** pinyin without spaces → keyword (for Latin-typed pinyin) */
+  byLatinPinyin: Map<string, string>
+  /** Latin keywords long enough for edit-distance tolerance */
+  latin: string[]
+}
+
+/**
+ * The commonest fuzzy pinyin (模糊音) of buyers' IMEs: zh/ch/sh typed as z/c/s and -ng as -n
+ * (投述 for 投诉, 顺风 for 顺丰, 跑 shunfen). Both sides are folded the same way.
+ */
+function fold (syllable: string): string {
+  return syllable.replace(/^([zcs])h/, '$1').replace(/ng$/, 'n')
+}
+
+function syllables (text: string): string[] {
+  return pinyin(text, { toneType: 'none', type: 'array' }).map(fold)
+}
+
+/** Latin-typed pinyin has no syllable breaks: fold every zh/ch/sh and ng in the run. */
+function foldRun (word: string): string {
+  return word.replace(/([zcs])h/g, '$1').replace(/ng/g, 'n')
+}
+
+/** Indexes the keyword keys (already normalised) that may be corrected towards. */
+export function buildTypoIndex (keys: Iterable<string>): TypoIndex {
+  const byPinyin = new Map<string, string[]>()
+  const byLatinPinyin = new Map<string, string>()
+  const latin: string[] = []
+  for (const key of keys) {
+    if (HAN.test(key) && key.length >= 2) {
+      const syl = syllables(key)
+      const spaced = ` ${syl.join(' ')} `
+      byPinyin.set(spaced, [...(byPinyin.get(spaced) ?? []), key])
+      // Latin-typed pinyin only for keywords of three syllables or more, or two long ones: "zaima"
+      // is clear, "ma" or "dan" is a word of its own
+      const joined = foldRun(syl.join(''))
+      if (joined.length >= 5 && !byLatinPinyin.has(joined)) byLatinPinyin.set(joined, key)
+    } else if (/^[a-z]{5,}$/.test(key)) {
+      latin.push(key)
+    }
+  }
+  return { byPinyin, byLatinPinyin, latin, automaton: byPinyin.size > 0 ? new AhoCorasick([...byPinyin.keys()]) : undefined }
+}
+
+/** The key with typos corrected, or undefined when nothing was corrected. */
+export function correctTypos (index: TypoIndex, key: string): string | undefined {
+  let out = key
+  let changed = false
+
+  if (index.automaton && HAN_CHAR.test(key)) {
+    // one token per character: pinyin-pro gives one syllable per Han character and keeps others as they are
+    const chars = [...key]
+    if (chars.length === key.length) {
+      const syl = pinyin(key, { toneType: 'none', type: 'array', nonZh: 'spaced' }).map(fold)
+      if (syl.length === chars.length) {
+        const starts: number[] = []
+        let text = ' '
+        for (const s of syl) { starts.push(text.length); text += `${s} ` }
+        const at = new Map(starts.map((offset, i) => [offset, i]))
+        const fixed = [...chars]
+        for (const m of index.automaton.matchInText(text)) {
+          const first = at.get(m.begin + 1)
+          if (first === undefined) continue
+          const length = m.keyword.trim().split(' ').length
+          const written = key.slice(first, first + length)
+          if (!HAN.test(written) || REAL_WORDS.has(written)) continue
+          const kw = index.byPinyin.get(m.keyword)!.find((k) => k.length === length && k !== written)
+          if (!kw) continue
+          const differing = [...kw].filter((c, i) => c !== written[i]).length
+          if (differing === 0 || differing > Math.floor(length / 2)) continue
+          for (let i = 0; i < length; i++) fixed[first + i] = kw[i]!
+          changed = true
+        }
+        out = fixed.join('')
+      }
+    }
+  }
+
+  out = out.replace(LATIN_WORD, (word) => {
+    const han = index.byLatinPinyin.get(foldRun(word))
+    if (han) { changed = true; return han }
+    if (word.length >= 5) {
+      const near = index.latin.find((k) => k !== word && Math.abs(k.length - word.length) <= 1 && distances.DamerauLevenshteinDistance(k, word) <= 1)
+      if (near) { changed = true; return near }
+    }
+    return word
+  })
+  return changed && out !== key ? out : undefined
+}

@@ -1,0 +1,37 @@
+import { describe, it, expect } from 'vitest'
+import { buildTypoIndex, correctTypos } from '../../src/matching/typos.js'
+import { matchKey } from '../../src/matching/normalise.js'
+
+const index = buildTypoIndex(['退货', '运费险', '尺码', '包邮', '投诉', '顺丰', '在吗', '色号', 'hello'].map(matchKey))
+const fix = (text: string) => correctTypos(index, matchKey(text))
+
+describe('typo correction towards keywords', () => {
+  it.each([
+    ['退活了', '退货了'],
+    ['有运废险吗', '有运费险吗'],
+    ['尺马偏大吗', '尺码偏大吗'],
+    ['包油吗', '包邮吗'],
+    ['我要投述你们', '我要投诉你们'], // fuzzy pinyin: sh typed as s
+    ['顺风快递可以吗', '顺丰快递可以吗'], // -ng typed as -n
+    ['baoyou吗', '包邮吗'], // pinyin typed in Latin letters
+    ['shunfen能发吗', '顺丰能发吗'],
+    ['helllo', 'hello'] // one-letter slip in a Latin keyword
+  ])('%s → %s', (text, corrected) => {
+    expect(fix(text)).toBe(corrected)
+  })
+
+  it.each([
+    ['我要发火了'], // a real word that sounds like 发货 is left alone
+    ['码数'], // one syllable never corrects (码 ~ 吗)
+    ['退货'], // already right: nothing to correct
+    ['今天天气怎么样'],
+    ['ma'] // short Latin words are words of their own
+  ])('leaves %s alone', (text) => {
+    expect(fix(text)).toBeUndefined()
+  })
+
+  it('never changes more than half of a keyword\'s characters', () => {
+    // 图书 (tu shu) folds like 投诉 (tou su)? no: different syllables; 偷塑 (tou su) differs in both characters
+    expect(fix('偷塑')).toBeUndefined()
+  })
+})
