@@ -16,6 +16,7 @@ const fromT = OpenCC.Converter({ from: 't', to: 'cn' })
 const fromHk = OpenCC.Converter({ from: 'hk', to: 'cn' })
 
 // A Han character in the range opencc could change; pure ASCII/digit text skips conversion.
+// eslint-disable-next-line no-control-regex -- the whole ASCII range, not a stray control character
 const NON_ASCII = /[^\x00-\x7f]/
 
 export function canonical (text: string): string {
