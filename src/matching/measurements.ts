@@ -37,8 +37,9 @@ const HEIGHT_PATTERNS: Array<[RegExp, (m: RegExpExecArray) => number | undefined
   [new RegExp(`(?:1|一)\\s*米\\s*(\\d{1,2}|[${CN}]{1,2})`, 'g'), (m) => metreForm(m[1]!)],
   [/(?<![\d.])([12]\.\d{1,2})\s*(?:m|米)(?![a-z])/g, (m) => Math.round(Number(m[1]) * 100)],
   [new RegExp(`${NUM}\\s*(?:cm|厘米|公分)`, 'g'), (m) => toNumber(m[1]!)],
-  [new RegExp(`(?:身高|个子|个头|高)\\s*[:是有约大概差不多]*\\s*${NUM}`, 'g'), (m) => toNumber(m[1]!)],
-  [/(?<![\d.])(\d{3})\s*(?:的)?(?:个子|身高|个头)/g, (m) => Number(m[1])]
+  // "160的个子 100斤": the figure before the word, tried before "个子 100" reads the weight as a height
+  [/(?<![\d.])(\d{3})\s*(?:的)?(?:个子|身高|个头)/g, (m) => Number(m[1])],
+  [new RegExp(`(?:身高|个子|个头|高)\\s*[:是有约大概差不多]*\\s*${NUM}`, 'g'), (m) => toNumber(m[1]!)]
 ]
 const WEIGHT_PATTERNS: Array<[RegExp, (m: RegExpExecArray) => number | undefined]> = [
   [new RegExp(`${NUM}\\s*(?:kg|公斤|千克)`, 'g'), (m) => mul(toNumber(m[1]!), 2)],
