@@ -136,8 +136,11 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): Store {
           history.set(shop, h.filter((x) => now - x.createdAt <= DAY))
           created = true
         } else if (open.status === 'waiting' && input.handoff.priority === 'urgent' && open.priority === 'normal') {
+          // joins the urgent queue at its end, behind earlier complaints: the order the Redis store
+          // gives it too, where the upgrade is a new entry at the tail of the urgent stream
           open.priority = 'urgent'
           open.reason = input.handoff.reason
+          open.seq = ++seq
         }
         const position = open.status === 'waiting' ? waitingOrdered(shop).findIndex((t) => t.id === open!.id) : 0
         ref = { id: open.id, position, priority: open.priority, reason: open.reason, created, agentsOnline: online(shop, now) }
