@@ -7,8 +7,8 @@
  * holding `*.yaml` files is a shop named after the subdirectory.
  */
 import { readdir, readFile, stat } from 'node:fs/promises'
-import { join, relative } from 'node:path'
-import { LineCounter, parseDocument, isMap, isSeq, type Document } from 'yaml'
+import { join, relative, basename, isAbsolute, resolve } from 'node:path'
+import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Document } from 'yaml'
 import type { z } from 'zod'
 import { ruleFileSchema, welcomeSchema, handoffSchema, type ShopRules, type RuleFile } from './schema.js'
 
@@ -20,7 +20,8 @@ export interface RuleProblem {
 }
 
 export function formatProblem (p: RuleProblem): string {
-  return `${p.file}:${p.line}${p.ruleId ? ` [${p.ruleId}]` : ''} ${p.message}`
+  // line 0: the problem is the file or folder as a whole, and "folder:0" would send an operator looking for a line
+  return `${p.file}${p.line > 0 ? `:${p.line}` : ''}${p.ruleId ? ` [${p.ruleId}]` : ''} ${p.message}`
 }
 
 export interface LoadResult {
@@ -31,37 +32,87 @@ export interface LoadResult {
 const YAML_FILE = /\.ya?ml$/i
 export const DEFAULT_SHOP = 'default'
 
+/** Shop ids travel in webhooks and Redis keys (`ar:{shop}:…`): the same characters the webhook's shopId accepts. */
+export const SHOP_ID = /^[A-Za-z0-9_.-]{1,64}$/
+
+/**
+ * Never throws: a directory that cannot be read, a file that vanished mid-save or a broken link is
+ * a problem like any other, so a reload triggered by the watcher or SIGHUP is rejected and the
+ * previous rules keep serving instead of the process dying on an unhandled rejection.
+ */
 export async function loadRulesDir (dir: string): Promise<LoadResult> {
   const problems: RuleProblem[] = []
   const shops = new Map<string, ShopRules>()
-  let entries
-  try {
-    entries = await readdir(dir, { withFileTypes: true })
-  } catch (err) {
-    problems.push({ file: dir, line: 0, message: `cannot read the rules directory: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` })
+  const top = await listDir(dir, problems)
+  if (top.error) {
+    problems.push({ file: shown(dir), line: 0, message: `cannot read the rules directory: ${top.error}` })
     return { shops, problems }
   }
-  const rootFiles = entries.filter((e) => e.isFile() && YAML_FILE.test(e.name)).map((e) => join(dir, e.name)).sort()
-  if (rootFiles.length > 0) shops.set(DEFAULT_SHOP, await loadShop(DEFAULT_SHOP, rootFiles, dir, problems))
-  for (const sub of entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).sort((a, b) => a.name.localeCompare(b.name))) {
-    const subDir = join(dir, sub.name)
-    const files = (await readdir(subDir)).filter((n) => YAML_FILE.test(n)).map((n) => join(subDir, n)).sort()
-    const fileStats = await Promise.all(files.map((f) => stat(f)))
-    const yamlFiles = files.filter((_, i) => fileStats[i]!.isFile())
-    if (yamlFiles.length === 0) continue
-    if (sub.name === DEFAULT_SHOP && shops.has(DEFAULT_SHOP)) {
-      problems.push({ file: relative(process.cwd(), subDir), line: 0, message: 'shop "default" is defined both by top-level files and by a "default" folder' })
+  if (top.files.length > 0) shops.set(DEFAULT_SHOP, await loadShop(DEFAULT_SHOP, top.files, problems))
+  for (const subDir of top.dirs) {
+    const name = basename(subDir)
+    const inner = await listDir(subDir, problems)
+    if (inner.error) {
+      problems.push({ file: shown(subDir), line: 0, message: `cannot read the shop folder: ${inner.error}` })
       continue
     }
-    shops.set(sub.name, await loadShop(sub.name, yamlFiles, dir, problems))
+    // folders inside a shop folder are not read; a shop folder without rule files is not a shop
+    if (inner.files.length === 0) continue
+    if (!SHOP_ID.test(name)) {
+      problems.push({ file: shown(subDir), line: 0, message: `folder name "${name}" cannot be a shop id: the webhook's shopId allows letters, digits, _ . - only (at most 64); rename the folder, e.g. to "shop-1"` })
+      continue
+    }
+    if (name === DEFAULT_SHOP && shops.has(DEFAULT_SHOP)) {
+      problems.push({ file: shown(subDir), line: 0, message: 'shop "default" is defined both by the top-level *.yaml files and by the "default" folder; move the top-level files into the folder (or the other way round)' })
+      continue
+    }
+    shops.set(name, await loadShop(name, inner.files, problems))
   }
   if (shops.size === 0 && problems.length === 0) {
-    problems.push({ file: dir, line: 0, message: 'no *.yaml rule files found' })
+    problems.push({ file: shown(dir), line: 0, message: 'no *.yaml rule files found' })
   }
   return { shops, problems }
 }
 
-async function loadShop (shopId: string, files: string[], root: string, problems: RuleProblem[]): Promise<ShopRules> {
+/**
+ * The rule files and folders of one directory, sorted. Links are followed (a Kubernetes ConfigMap
+ * mounts every file as a link); hidden entries are skipped: editors' lock files (`.#shop.yaml`,
+ * a link to nowhere), macOS `._shop.yaml` resource forks and `..data` folders are not rules.
+ */
+async function listDir (dir: string, problems: RuleProblem[]): Promise<{ files: string[]; dirs: string[]; error?: string }> {
+  let names: string[]
+  try {
+    names = await readdir(dir)
+  } catch (err) {
+    return { files: [], dirs: [], error: errCode(err) }
+  }
+  const files: string[] = []
+  const dirs: string[] = []
+  for (const name of names.filter((n) => !n.startsWith('.')).sort()) {
+    const path = join(dir, name)
+    try {
+      const st = await stat(path)
+      if (st.isDirectory()) dirs.push(path)
+      else if (st.isFile() && YAML_FILE.test(name)) files.push(path)
+    } catch (err) {
+      // only a rule file that cannot be read matters; other odd entries are none of our business
+      if (YAML_FILE.test(name)) problems.push({ file: shown(path), line: 0, message: `cannot read the file: ${errCode(err)} (a link to a missing file, or saved while the rules were loading)` })
+    }
+  }
+  return { files, dirs }
+}
+
+function errCode (err: unknown): string {
+  return (err as NodeJS.ErrnoException).code ?? (err as Error).message
+}
+
+/** Paths as the operator typed them: relative to where the command runs, unless that climbs out. */
+function shown (path: string): string {
+  const rel = relative(process.cwd(), path)
+  return rel === '' ? path : rel.startsWith('..') || isAbsolute(rel) ? resolve(path) : rel
+}
+
+async function loadShop (shopId: string, files: string[], problems: RuleProblem[]): Promise<ShopRules> {
   const shop: ShopRules = {
     shopId,
     rules: [],
@@ -74,10 +125,16 @@ async function loadShop (shopId: string, files: string[], root: string, problems
   const ids = new Map<string, string>()
   const singletons = new Map<string, string>()
   for (const file of files) {
-    const shown = relative(process.cwd(), file) || file
-    shop.files.push(shown)
-    const text = await readFile(file, 'utf8')
-    const parsed = parseRuleFile(text, shown, problems)
+    const name = shown(file)
+    shop.files.push(name)
+    let text: string
+    try {
+      text = await readFile(file, 'utf8')
+    } catch (err) {
+      problems.push({ file: name, line: 0, message: `cannot read the file: ${errCode(err)} (saved while the rules were loading? the next save reloads)` })
+      continue
+    }
+    const parsed = parseRuleFile(text, name, problems)
     if (!parsed) continue
     const { data, lineOf } = parsed
     const sections = [
@@ -90,25 +147,24 @@ async function loadShop (shopId: string, files: string[], root: string, problems
         const line = lineOf([section, i])
         const seen = ids.get(entry.id)
         if (seen) {
-          problems.push({ file: shown, line, ruleId: entry.id, message: `id "${entry.id}" is already used at ${seen}; ids must be unique in a shop` })
+          problems.push({ file: name, line, ruleId: entry.id, message: `id "${entry.id}" is already used at ${seen}; ids must be unique in a shop` })
           return
         }
-        ids.set(entry.id, `${shown}:${line}`)
-        ;(into as unknown[]).push({ ...entry, file: shown, line })
+        ids.set(entry.id, `${name}:${line}`)
+        ;(into as unknown[]).push({ ...entry, file: name, line })
       })
     }
     for (const key of ['welcome', 'handoff', 'hours'] as const) {
       if (data[key] === undefined) continue
       const seen = singletons.get(key)
       if (seen) {
-        problems.push({ file: shown, line: lineOf([key]), message: `"${key}" is already set at ${seen}; set it in one file only` })
+        problems.push({ file: name, line: lineOf([key]), message: `"${key}" is already set at ${seen}; set it in one file only` })
         continue
       }
-      singletons.set(key, `${shown}:${lineOf([key])}`)
+      singletons.set(key, `${name}:${lineOf([key])}`)
       ;(shop as unknown as Record<string, unknown>)[key] = data[key]
     }
   }
-  void root
   return shop
 }
 
@@ -123,10 +179,11 @@ export function parseRuleFile (text: string, file: string, problems: RuleProblem
     return undefined
   }
   const lineOf = (path: Array<string | number>): number => nodeLine(doc, path, lines)
+  const keyLineOf = (path: Array<string | number>, key: string): number => keyLine(doc, path, key, lines) ?? lineOf(path)
   const raw = doc.toJS() ?? {}
   const result = ruleFileSchema.safeParse(raw)
   if (!result.success) {
-    for (const issue of result.error.issues) problems.push(issueToProblem(issue, raw, file, lineOf))
+    for (const issue of result.error.issues) problems.push(issueToProblem(issue, raw, file, lineOf, keyLineOf))
     return undefined
   }
   return { data: result.data, lineOf }
@@ -145,7 +202,19 @@ function nodeLine (doc: Document, path: Array<string | number>, lines: LineCount
   return 1
 }
 
-function issueToProblem (issue: z.core.$ZodIssue, raw: unknown, file: string, lineOf: (p: Array<string | number>) => number): RuleProblem {
+/** The line of a key itself: a misspelt field is on its own line, often far below the rule's `- id:`. */
+function keyLine (doc: Document, path: Array<string | number>, key: string, lines: LineCounter): number | undefined {
+  const parent = path.length === 0 ? doc.contents : doc.getIn(path, true)
+  if (!isMap(parent)) return undefined
+  const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === key)
+  const offset = pair && isScalar(pair.key) ? pair.key.range?.[0] : undefined
+  return offset === undefined ? undefined : lines.linePos(offset).line
+}
+
+function issueToProblem (
+  issue: z.core.$ZodIssue, raw: unknown, file: string,
+  lineOf: (p: Array<string | number>) => number, keyLineOf: (p: Array<string | number>, key: string) => number
+): RuleProblem {
   const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol')
   let ruleId: string | undefined
   if (path.length >= 2 && typeof path[1] === 'number') {
@@ -156,5 +225,6 @@ function issueToProblem (issue: z.core.$ZodIssue, raw: unknown, file: string, li
   if (issue.code === 'unrecognized_keys') message = `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')} (check the spelling; see README "Rule files")`
   if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) message = 'is required'
   const where = path.join('.') || '(file)'
-  return { file, line: lineOf(path), ruleId, message: `${where}: ${message}` }
+  const line = issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined ? keyLineOf(path, issue.keys[0]) : lineOf(path)
+  return { file, line, ruleId, message: `${where}: ${message}` }
 }

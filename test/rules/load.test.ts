@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest'
-import { mkdtemp, writeFile, mkdir, rm } from 'node:fs/promises'
+import { mkdtemp, writeFile, mkdir, rm, symlink } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadRulesDir, formatProblem } from '../../src/rules/load.js'
@@ -29,8 +29,8 @@ describe('loadRulesDir', () => {
     })
     const { problems } = await loadRulesDir(dir)
     const text = problems.map(formatProblem).join('\n')
-    expect(text).toContain('a.yaml:6 [typo]')
-    expect(text).toContain('unknown field "replly"')
+    // line 9 holds the misspelt key; the rule starts on line 6
+    expect(text).toContain('a.yaml:9 [typo] rules.1: unknown field "replly"')
     await rm(dir, { recursive: true })
   })
 
@@ -64,6 +64,68 @@ describe('loadRulesDir', () => {
     const { shops, problems } = await loadRulesDir(dir)
     expect(problems).toEqual([])
     expect([...shops.keys()].sort()).toEqual(['shop-a', 'shop-b'])
+    await rm(dir, { recursive: true })
+  })
+
+  it('names the line of an unknown field given as a block, not the line of its value', async () => {
+    const dir = await dirWith({ 'a.yaml': 'rules:\n  - id: r\n    intent: shipping\n    keywords: [包邮]\n    reply: x\n    exampels:\n      - 包邮吗\n' })
+    const { problems } = await loadRulesDir(dir)
+    expect(problems.map(formatProblem)).toEqual([expect.stringMatching(/a\.yaml:6 \[r\] rules\.0: unknown field "exampels"/)])
+    await rm(dir, { recursive: true })
+  })
+
+  it('follows linked files and folders (a Kubernetes ConfigMap mounts every file as a link)', async () => {
+    const rule = 'rules:\n  - id: r\n    intent: shipping\n    keywords: [包邮]\n    reply: x\n'
+    const store = await dirWith({ 'real/shop.yaml': rule, 'real-b/b.yaml': rule.replace('id: r', 'id: rb') })
+    const dir = await dirWith({})
+    await symlink(join(store, 'real/shop.yaml'), join(dir, 'shop.yaml'))
+    await symlink(join(store, 'real-b'), join(dir, 'shop-b'))
+    const { shops, problems } = await loadRulesDir(dir)
+    expect(problems.map(formatProblem)).toEqual([])
+    expect(shops.get('default')!.rules.map((r) => r.id)).toEqual(['r'])
+    expect(shops.get('shop-b')!.rules.map((r) => r.id)).toEqual(['rb'])
+    await rm(dir, { recursive: true })
+    await rm(store, { recursive: true })
+  })
+
+  it('skips hidden files: an editor lock file (a link to nowhere) or a macOS "._" file never breaks a load', async () => {
+    const rule = 'rules:\n  - id: r\n    intent: shipping\n    keywords: [包邮]\n    reply: x\n'
+    const dir = await dirWith({ 'shop.yaml': rule, 'shop-a/a.yaml': rule, 'shop-a/._a.yaml': '\u0000\u0005binary', '._shop.yaml': '\u0000' })
+    // Emacs marks a file being edited with a dangling link named .#<file>
+    await symlink('operator@host.4242:1700000000', join(dir, 'shop-a/.#a.yaml'))
+    await symlink('operator@host.4242:1700000000', join(dir, '.#shop.yaml'))
+    const { shops, problems } = await loadRulesDir(dir)
+    expect(problems.map(formatProblem)).toEqual([])
+    expect([...shops.keys()]).toEqual(['default', 'shop-a'])
+    await rm(dir, { recursive: true })
+  })
+
+  it('reports a rule file that cannot be read (a broken link) instead of throwing', async () => {
+    const rule = 'rules:\n  - id: r\n    intent: shipping\n    keywords: [包邮]\n    reply: x\n'
+    const dir = await dirWith({ 'shop-a/a.yaml': rule })
+    await symlink(join(dir, 'gone.yaml'), join(dir, 'shop-a/b.yaml'))
+    const { problems } = await loadRulesDir(dir)
+    expect(problems.map(formatProblem)).toEqual([expect.stringMatching(/shop-a\/b\.yaml cannot read the file: ENOENT/)])
+    await rm(dir, { recursive: true })
+  })
+
+  it('rejects a shop folder whose name the webhook\'s shopId cannot carry', async () => {
+    const rule = 'rules:\n  - id: r\n    intent: shipping\n    keywords: [包邮]\n    reply: x\n'
+    const dir = await dirWith({ '小美衣橱/a.yaml': rule, 'my shop/a.yaml': rule, 'shop-b/b.yaml': rule })
+    const { problems } = await loadRulesDir(dir)
+    expect(problems.map(formatProblem)).toEqual([
+      expect.stringMatching(/my shop folder name "my shop" cannot be a shop id/),
+      expect.stringMatching(/小美衣橱 folder name "小美衣橱" cannot be a shop id/)
+    ])
+    await rm(dir, { recursive: true })
+  })
+
+  it('rejects top-level files beside a "default" folder: both would be the shop "default"', async () => {
+    const rule = 'rules:\n  - id: r\n    intent: shipping\n    keywords: [包邮]\n    reply: x\n'
+    const dir = await dirWith({ 'shop.yaml': rule, 'default/a.yaml': rule })
+    const { problems } = await loadRulesDir(dir)
+    // the folder as a whole is the problem: no ":0" line for the operator to hunt for
+    expect(problems.map(formatProblem)).toEqual([expect.stringMatching(/default shop "default" is defined both by the top-level \*\.yaml files and by the "default" folder/)])
     await rm(dir, { recursive: true })
   })
 })
