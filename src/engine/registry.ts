@@ -1,9 +1,10 @@
 /**
  * The live rule sets of every shop. A reload builds a whole new map off to the side and swaps it
  * in with one assignment, so no request ever sees a half-loaded set; a failed reload keeps the
- * previous map serving and remembers why it failed.
+ * previous map serving and remembers why it failed. Reloads run one at a time: two overlapping
+ * loads could finish out of order and leave the older files serving after the newer ones.
  */
-import { loadRulesDir, formatProblem, type RuleProblem } from '../rules/load.js'
+import { loadRulesDir, formatProblem, type LoadResult, type RuleProblem } from '../rules/load.js'
 import { buildEngine, type FallbackFactory, type ShopEngine } from './engine.js'
 
 export interface ReloadStatus {
@@ -32,8 +33,15 @@ export class RuleRegistry {
   private lastReload: ReloadStatus | null = null
   private lastError: RegistryStatus['lastError'] = null
   private listeners: Array<(s: ReloadStatus) => void> = []
+  private running: Promise<ReloadStatus> | undefined
+  private queued: Promise<ReloadStatus> | undefined
 
-  constructor (readonly dir: string, private readonly fallbacks: FallbackFactory[] = []) {}
+  constructor (
+    readonly dir: string,
+    private readonly fallbacks: FallbackFactory[] = [],
+    /** reads the directory; replaceable so tests can hold a load half-way */
+    private readonly load: (dir: string) => Promise<LoadResult> = loadRulesDir
+  ) {}
 
   get (shopId: string): ShopEngine | undefined {
     return this.shops.get(shopId)
@@ -47,10 +55,35 @@ export class RuleRegistry {
     this.listeners.push(fn)
   }
 
-  /** Loads, validates and compiles everything; swaps it in only when all of it is good. */
-  async reload (): Promise<ReloadStatus> {
+  /**
+   * Loads, validates and compiles everything; swaps it in only when all of it is good. Never
+   * rejects: callers (the watcher, SIGHUP) fire and forget. A call while a reload runs waits for
+   * it and then reloads once more, since the running one may have read the files before the change
+   * that prompted the call; every call arriving meanwhile shares that one follow-up reload.
+   */
+  reload (): Promise<ReloadStatus> {
+    if (!this.running) {
+      this.running = this.reloadNow().finally(() => { this.running = undefined })
+      return this.running
+    }
+    const again = (): Promise<ReloadStatus> => {
+      this.queued = undefined
+      return this.reload()
+    }
+    // also after a failure (a throwing listener), or the follow-up would never run
+    this.queued ??= this.running.then(again, again)
+    return this.queued
+  }
+
+  private async reloadNow (): Promise<ReloadStatus> {
     const started = Date.now()
-    const { shops, problems } = await loadRulesDir(this.dir)
+    let shops: LoadResult['shops'] = new Map()
+    let problems: RuleProblem[]
+    try {
+      ({ shops, problems } = await this.load(this.dir))
+    } catch (err) {
+      problems = [{ file: this.dir, line: 0, message: `could not read the rules: ${(err as Error).message}` }]
+    }
     let next: Map<string, ShopEngine> | undefined
     if (problems.length === 0) {
       try {

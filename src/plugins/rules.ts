@@ -32,7 +32,11 @@ export default fp<RulesPluginOptions>(async (app, opts) => {
     else app.log.error({ why, problems: s.problems.map(formatProblem) }, 'rules reload rejected; previous rules keep serving')
   }
   let watcher: Watcher | undefined
-  if (opts.watch) watcher = watchRules(opts.dir, () => { void reload('file change') })
+  if (opts.watch) {
+    watcher = watchRules(opts.dir, () => { void reload('file change') })
+    // once the app is up, an operator's save must be seen: wait for the watcher's first scan
+    await watcher.ready
+  }
   const onHup = (): void => { void reload('SIGHUP') }
   process.on('SIGHUP', onHup)
   app.addHook('onClose', async () => {

@@ -4,7 +4,11 @@
  */
 import { watch } from 'chokidar'
 
-export interface Watcher { close (): Promise<void> }
+export interface Watcher {
+  /** resolves once the initial scan is done: a save before that may go unnoticed */
+  ready: Promise<void>
+  close (): Promise<void>
+}
 
 export function watchRules (dir: string, onChange: () => void, debounceMs = 150): Watcher {
   let timer: NodeJS.Timeout | undefined
@@ -14,11 +18,13 @@ export function watchRules (dir: string, onChange: () => void, debounceMs = 150)
     ignored: (path, stats) => Boolean(stats?.isFile() && !/\.ya?ml$/i.test(path)),
     awaitWriteFinish: { stabilityThreshold: 80, pollInterval: 20 }
   })
+  const ready = new Promise<void>((resolve) => { watcher.once('ready', () => resolve()) })
   watcher.on('all', () => {
     clearTimeout(timer)
     timer = setTimeout(onChange, debounceMs)
   })
   return {
+    ready,
     async close () {
       clearTimeout(timer)
       await watcher.close()
