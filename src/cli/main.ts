@@ -4,7 +4,7 @@
  *   shop-autoreply test "文本" [--dir rules] [--shop default] [--returning]
  *   shop-autoreply coverage chats.txt|chats.jsonl [--dir rules] [--shop default]
  */
-import { Command } from 'commander'
+import { Command, InvalidArgumentError } from 'commander'
 import { readFile } from 'node:fs/promises'
 import { loadRulesDir, formatProblem, DEFAULT_SHOP } from '../rules/load.js'
 import { buildEngine, type ShopEngine } from '../engine/engine.js'
@@ -18,21 +18,31 @@ import { classifierFallback } from '../matching/classifier.js'
 
 const out = (s = ''): void => { process.stdout.write(s + '\n') }
 
+/** A failure already explained to the operator: exit 1 without a stack trace. */
+class Failed extends Error {}
+
+function fail (message: string): never {
+  out(message)
+  throw new Failed(message)
+}
+
 async function engines (dir: string): Promise<Map<string, ShopEngine>> {
   const { shops, problems } = await loadRulesDir(dir)
-  if (problems.length > 0) {
-    out(`✗ ${problems.length} problem(s) in ${dir}:`)
-    for (const p of problems) out(`  ${formatProblem(p)}`)
-    process.exit(1)
-  }
+  if (problems.length > 0) fail([`✗ ${problems.length} problem(s) in ${dir}:`, ...problems.map((p) => `  ${formatProblem(p)}`)].join('\n'))
   return new Map([...shops].map(([id, r]) => [id, buildEngine(r, [classifierFallback()])]))
 }
 
 async function engineOf (dir: string, shop: string): Promise<ShopEngine> {
   const all = await engines(dir)
   const e = all.get(shop)
-  if (!e) { out(`✗ no shop "${shop}" in ${dir} (shops: ${[...all.keys()].join(', ')})`); process.exit(1) }
+  if (!e) fail(`✗ no shop "${shop}" in ${dir} (shops: ${[...all.keys()].join(', ')})`)
   return e
+}
+
+function positiveInt (value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1')
+  return n
 }
 
 const program = new Command('shop-autoreply').description('Operator tools for shop-autoreply rule files')
@@ -54,7 +64,8 @@ program.command('check').argument('[dir]', 'rules directory', process.env.RULES_
         for (const c of r.conflicts) out(`  ! ${c.file}:${c.line} [${c.ruleId}] ${c.detail}`)
       }
     }
-    process.exit(failed > 0 ? 1 : 0)
+    // exitCode, not exit(): on macOS a pipe (check | less) is written asynchronously and exit() cuts it off
+    if (failed > 0) process.exitCode = 1
   })
 
 program.command('test').argument('<text>', 'a buyer message')
@@ -79,10 +90,16 @@ program.command('coverage').argument('<file>', 'buyer messages: one per line, or
   .description('share of a chat log answered per intent, and the most frequent unanswered questions')
   .option('--dir <dir>', 'rules directory', process.env.RULES_DIR ?? './rules')
   .option('--shop <shop>', 'shop id', DEFAULT_SHOP)
-  .option('--top <n>', 'how many unanswered questions to list', '20')
-  .action(async (file: string, opts: { dir: string; shop: string; top: string }) => {
+  .option('--top <n>', 'how many unanswered questions to list', positiveInt, 20)
+  .action(async (file: string, opts: { dir: string; shop: string; top: number }) => {
     const engine = await engineOf(opts.dir, opts.shop)
-    const texts = (await readFile(file, 'utf8')).split('\n').map((l) => l.trim()).filter(Boolean).map((l) => {
+    let log: string
+    try {
+      log = await readFile(file, 'utf8')
+    } catch (err) {
+      fail(`✗ cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+    }
+    const texts = log.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => {
       if (!l.startsWith('{')) return l
       try { return String((JSON.parse(l) as { text?: unknown }).text ?? '') } catch { return l }
     }).filter(Boolean)
@@ -110,8 +127,17 @@ program.command('coverage').argument('<file>', 'buyer messages: one per line, or
     for (const [intent, n] of [...perIntent].sort((a, b) => b[1] - a[1])) out(`  answered  ${intent.padEnd(16)} ${String(n).padStart(5)}  ${pct(n)}`)
     for (const [reason, n] of [...reasons].sort((a, b) => b[1] - a[1])) out(`  handoff   ${reason.padEnd(16)} ${String(n).padStart(5)}  ${pct(n)}`)
     out('\nmost frequent unanswered:')
-    const merged = mergeNearDuplicates([...unanswered].map(([key, v]) => ({ key, ...v })), Number(opts.top))
-    for (const q of merged) out(`  ${String(q.count).padStart(4)}  ${q.text}${q.variants.length > 1 ? `  (+${q.variants.length - 1} similar)` : ''}`)
+    const merged = mergeNearDuplicates([...unanswered].map(([key, v]) => ({ key, ...v })), opts.top)
+    for (const q of merged) {
+      // the other wordings are what an operator adds as keywords or examples
+      const others = q.examples.filter((e) => e !== q.text)
+      out(`  ${String(q.count).padStart(4)}  ${q.text}${others.length > 0 ? `  (also: ${others.join(' / ')})` : ''}`)
+    }
   })
 
-await program.parseAsync()
+try {
+  await program.parseAsync()
+} catch (err) {
+  if (!(err instanceof Failed)) throw err
+  process.exitCode = 1
+}
