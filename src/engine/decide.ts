@@ -88,6 +88,11 @@ export function decide (engine: ShopEngine, msg: IncomingMessage, state: Convers
   if (chosen.length === 0) {
     return { ...handoff(engine, base, now, 'unmatched', 'normal', pick(rules.handoff.reply), [], true), analysis }
   }
+  if (chosen.every(isWelcomeGreeting) && asksMore(norm.key, chosen)) {
+    // "在吗 我的快递到哪了": the greeting is not the question. A person answers; a new buyer is still welcomed.
+    const h = handoff(engine, base, now, 'unmatched', 'normal', pick(rules.handoff.reply), [], true)
+    return { ...h, replies: firstContact ? [pick(rules.welcome.first), ...h.replies] : h.replies, analysis }
+  }
 
   const replies: string[] = []
   const matched: MatchedInfo[] = []
@@ -119,6 +124,8 @@ export function decide (engine: ShopEngine, msg: IncomingMessage, state: Convers
 function analyseWithTypos (engine: ShopEngine, norm: { key: string; canonical: string }): Analysis {
   const first = analyse(engine.compiled, norm)
   if (first.candidates.length > 0 || first.escalate.length > 0 || first.human.length > 0) return first
+  // a `not` keyword spoke: correcting the text around it could only undo the operator's veto
+  if (first.vetoed.length > 0) return first
   const corrected = correctTypos(engine.compiled.typos, norm.key)
   if (corrected === undefined) return first
   const second = analyse(engine.compiled, { key: corrected, canonical: norm.canonical })
@@ -127,6 +134,19 @@ function analyseWithTypos (engine: ShopEngine, norm: { key: string; canonical: s
 }
 
 interface Chosen extends Candidate { score?: number }
+
+const isWelcomeGreeting = (c: Candidate): boolean => c.entry.kind === 'rule' && c.entry.intent === 'greeting' && (c.entry.source as Rule).reply === undefined
+
+// Forms of address and particles around a greeting ("亲在吗呀", "老板你好") that ask nothing more.
+const GREETING_FILLER = /[亲宝贝老板客服小姐姐美女帅哥您你好请问在吗嘛呢呀啊哈哦喔啦了的一下]/g
+const MORE_THAN_A_GREETING = 4
+
+/** True when, the greeting words and fillers taken out, the message still says something. */
+function asksMore (key: string, chosen: Candidate[]): boolean {
+  let rest = key
+  for (const c of chosen) for (const k of c.keywords) rest = rest.split(k).join('')
+  return rest.replace(GREETING_FILLER, '').replace(/\s+/g, '').length >= MORE_THAN_A_GREETING
+}
 
 /** One answer per intent, the most specific rule of each, in the order the buyer asked. */
 function choose (engine: ShopEngine, analysis: Analysis, state: ConversationState, now: number, key: string, canonical: string): Chosen[] {
@@ -137,6 +157,8 @@ function choose (engine: ShopEngine, analysis: Analysis, state: ConversationStat
   for (const c of analysis.candidates) {
     // figures in answer to the size question are not item codes ("165" is no shade)
     if (answersPending && c.method === 'catalog') continue
+    // figures alone fire every size chart; the conversation knows which chart asked for them
+    if (answersPending && c.method === 'figures') continue
     const current = best.get(c.entry.intent)
     if (!current || better(c, current)) best.set(c.entry.intent, c)
   }
@@ -144,11 +166,15 @@ function choose (engine: ShopEngine, analysis: Analysis, state: ConversationStat
     const entry = engine.compiled.entries.find((e) => e.id === pending.ruleId && e.kind === 'size')
     if (entry) best.set(entry.intent, { entry, keywords: [], position: 0, specificity: 0, method: 'context' })
   }
-  if (best.size === 0) {
+  // An operator's `not` keyword in the message marks it as not a policy question (the buyer's own
+  // refund, parcel, order): no guess may answer it either.
+  if (best.size === 0 && analysis.vetoed.length === 0) {
     for (const f of engine.fallbacks) {
       const hit = f.classify(key)
       if (!hit) continue
       const entry = engine.compiled.entries[hit.entryIndex]!
+      // the operator said this rule must not answer messages with that word in them
+      if (analysis.notHit.has(entry.index)) continue
       // a classifier never names a catalog item it did not read; a size chart reads the figures itself
       if (entry.kind === 'catalog') continue
       best.set(entry.intent, { entry, keywords: [], position: 0, specificity: 0, method: hit.method, score: hit.score })

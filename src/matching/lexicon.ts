@@ -3,9 +3,10 @@
  * never sent a canned policy answer. Operators extend them with `handoff.escalate.keywords`, veto
  * with `handoff.escalate.not`, or switch them off with `builtin_lexicon: false`.
  * Kept to words that are complaints in a shop chat on their own; ambiguous ones (滚, 差) stay out.
+ * 垃圾 alone is anger in a clothes or cosmetics chat; its household senses are vetoed below.
  */
 export const COMPLAINT_LEXICON: readonly string[] = [
-  '投诉', '差评', '12315', '骗子', '举报', '欺诈', '诈骗', '骗人', '骗钱', '坑人', '坑爹', '黑店', '垃圾店',
+  '投诉', '差评', '12315', '骗子', '举报', '欺诈', '诈骗', '骗人', '骗钱', '坑人', '坑爹', '黑店', '垃圾', '倒闭', '破店', '避雷', '太坑', '好坑', '真坑', '一星', '差劲', '这么差', '太差了', '差的店', '恶心死',
   '什么破', '破玩意', '破东西', '垃圾东西', '垃圾质量', '太垃圾', '真垃圾', '垃圾客服', '卖假货', '假冒伪劣',
   '消协', '消费者协会', '工商局', '市场监管', '315', '退一赔三', '假一赔三', '起诉', '律师', '曝光', '维权',
   '态度太差', '态度差', '气死我', '太过分', '欺负人', '无良', '恶心', '坑货', '被骗', '上当', '恶意', '赔偿',
@@ -14,5 +15,6 @@ export const COMPLAINT_LEXICON: readonly string[] = [
 
 /** Phrases that contain a lexicon word but are not complaints ("不会给差评" is a promise). */
 export const COMPLAINT_LEXICON_NOT: readonly string[] = [
-  '不会差评', '不给差评', '不会给差评', '不投诉', '不是投诉', '别投诉', '不是骗子', '防骗', '怕被骗', '不是被骗'
+  '不会差评', '不给差评', '不会给差评', '不投诉', '不是投诉', '别投诉', '不是骗子', '防骗', '怕被骗', '不是被骗',
+  '垃圾袋', '垃圾桶', '垃圾分类'
 ]

@@ -3,8 +3,9 @@
  * normalised text, then per rule the hits, vetoes and specificity. Pure: no I/O, no randomness.
  */
 import type { CompiledShop, Entry, Role } from './compile.js'
+import { extractMeasurements } from './measurements.js'
 
-export type Method = 'keyword' | 'regex' | 'catalog' | 'context' | 'classifier' | 'pinyin'
+export type Method = 'keyword' | 'regex' | 'figures' | 'catalog' | 'context' | 'classifier' | 'pinyin'
 
 export interface Candidate {
   entry: Entry
@@ -31,6 +32,8 @@ export interface Analysis {
   /** entries a `not` keyword (or a missing `all` group) stopped, for explanations */
   vetoed: Veto[]
   incomplete: Array<{ entry: Entry; missingGroup: number }>
+  /** entries one of whose `not` keywords is in the message, fired or not: no guess may answer with them */
+  notHit: Set<number>
 }
 
 interface Hit { keyword: string; begin: number; end: number; roles: Role[] }
@@ -128,6 +131,18 @@ export function analyse (shop: CompiledShop, text: { key: string; canonical: str
     }
   }
 
+  // A height and a weight together are a size question in a clothes shop even with no keyword
+  // ("163 98斤", "1.68m 52kg"): every size chart fires, and its `not` and `all` still apply.
+  let figures: string | undefined
+  const sizeEntries = shop.entries.filter((e) => e.kind === 'size')
+  if (sizeEntries.length > 0) {
+    const m = extractMeasurements(text.canonical)
+    if (m.heightCm !== undefined && m.weightJin !== undefined) {
+      figures = `${m.heightCm}cm ${m.weightJin}斤`
+      for (const e of sizeEntries) slot(e.index).figures = true
+    }
+  }
+
   const candidates: Candidate[] = []
   const vetoed: Veto[] = []
   const incomplete: Analysis['incomplete'] = []
@@ -137,7 +152,7 @@ export function analyse (shop: CompiledShop, text: { key: string; canonical: str
     const entry = shop.entries[index]!
     const s = per.get(index) ?? emptySlot()
     const rx = regexHits.get(index) ?? []
-    const fired = s.kws.length > 0 || rx.length > 0 || entry.kind === 'catalog'
+    const fired = s.kws.length > 0 || rx.length > 0 || s.figures || entry.kind === 'catalog'
     if (!fired) continue
     let catalog: Candidate['catalog']
     if (entry.kind === 'catalog') {
@@ -148,7 +163,7 @@ export function analyse (shop: CompiledShop, text: { key: string; canonical: str
     const missing = firstMissingGroup(entry.allGroups, s.groups)
     if (missing !== undefined) { incomplete.push({ entry, missingGroup: missing }); continue }
 
-    const keywords = [...new Set([...s.kws.map((h) => h.keyword), ...rx.map((r) => r.text)])]
+    const keywords = [...new Set([...s.kws.map((h) => h.keyword), ...rx.map((r) => r.text), ...(s.figures && s.kws.length + rx.length === 0 ? [figures!] : [])])]
     const positions = [...s.kws.map((h) => h.begin), ...rx.map((r) => r.begin), ...[...s.items.values()].map((h) => h.begin)]
     // a regex counts like a short keyword: a greedy pattern's long match says little about specificity
     const lengths = [...s.kws.map((h) => h.end - h.begin), ...rx.map((r) => Math.min(r.text.length, REGEX_SPECIFICITY)), ...[...s.items.values()].map((h) => h.end - h.begin)]
@@ -159,7 +174,7 @@ export function analyse (shop: CompiledShop, text: { key: string; canonical: str
       keywords,
       position: positions.length > 0 ? Math.min(...positions) : 0,
       specificity: (lengths.length > 0 ? Math.max(...lengths) : 0) + groupLength,
-      method: s.kws.length > 0 ? 'keyword' : rx.length > 0 ? 'regex' : 'catalog'
+      method: s.kws.length > 0 ? 'keyword' : rx.length > 0 ? 'regex' : s.figures ? 'figures' : 'catalog'
     }
     if (catalog) {
       candidate.catalog = catalog
@@ -167,14 +182,15 @@ export function analyse (shop: CompiledShop, text: { key: string; canonical: str
     }
     candidates.push(candidate)
   }
-  return { key, canonical: text.canonical, escalate: [...new Set(realEscalate)], human: [...new Set(human)], candidates, vetoed, incomplete }
+  const notHit = new Set([...per].filter(([, s]) => s.nots.length > 0).map(([i]) => i))
+  return { key, canonical: text.canonical, escalate: [...new Set(realEscalate)], human: [...new Set(human)], candidates, vetoed, incomplete, notHit }
 }
 
 function isPositive (r: Role): boolean {
   return r.role === 'kw' || r.role === 'item' || r.role === 'human' || r.role === 'escalate'
 }
 
-interface Slot { kws: Hit[]; nots: string[]; groups: Map<number, number>; items: Map<number, Hit>; tones: Set<string> }
+interface Slot { kws: Hit[]; nots: string[]; groups: Map<number, number>; items: Map<number, Hit>; tones: Set<string>; figures?: boolean }
 const emptySlot = (): Slot => ({ kws: [], nots: [], groups: new Map(), items: new Map(), tones: new Set() })
 
 function firstMissingGroup (groups: number, hit: Map<number, number>): number | undefined {
@@ -185,7 +201,7 @@ function firstMissingGroup (groups: number, hit: Map<number, number>): number | 
 const NUMBER_TOKEN = /\d+/g
 // Without a catalog keyword, a bare code is a question about an item only when it is nearly the
 // whole message: "888有吗", "888呢", "#888号". "165 110斤" is figures, "3件" a quantity.
-const CODE_QUESTION = /^(?:有没有|请问)?#?\d{2,5}(?:号|色|号色)?(?:有吗|有没有|还有吗|呢|吗|怎么样|咋样|好看吗|如何)?$/
+const CODE_QUESTION = /^(?:有没有|请问|有)?#?\d{2,5}(?:号|色|号色)?(?:有吗|有没有|还有吗|呢|吗|怎么样|咋样|好看吗|如何)?$/
 
 function catalogMode (
   shop: CompiledShop, index: number, key: string, keyword: boolean,

@@ -34,11 +34,16 @@ function metreForm (rest: string): number | undefined {
 
 const NUM = `(\\d{1,3}(?:\\.\\d)?|[${CN}]{1,6})`
 const HEIGHT_PATTERNS: Array<[RegExp, (m: RegExpExecArray) => number | undefined]> = [
-  [new RegExp(`(?:1|一)\\s*米\\s*(\\d{1,2}|[${CN}]{1,2})`, 'g'), (m) => metreForm(m[1]!)],
+  // 1米65, 一米六五, and 1m72 as typed on a phone
+  [new RegExp(`(?:1|一)\\s*(?:米|m)\\s*(\\d{1,2}|[${CN}]{1,2})(?![\\d.])`, 'g'), (m) => metreForm(m[1]!)],
   [/(?<![\d.])([12]\.\d{1,2})\s*(?:m|米)(?![a-z])/g, (m) => Math.round(Number(m[1]) * 100)],
   [new RegExp(`${NUM}\\s*(?:cm|厘米|公分)`, 'g'), (m) => toNumber(m[1]!)],
   // "160的个子 100斤": the figure before the word, tried before "个子 100" reads the weight as a height
   [/(?<![\d.])(\d{3})\s*(?:的)?(?:个子|身高|个头)/g, (m) => Number(m[1])],
+  // 一百六 / 一百六十五 with no unit: only heights are written this way (weights say 斤)
+  [/(?<![零〇一二两三四五六七八九十百])(一百[三四五六七八九]十?[一二三四五六七八九]?)(?![零〇一二两三四五六七八九十百米斤公千])/g, (m) => toNumber(m[1]!)],
+  // 一六零 / 一七二: a height read digit by digit, as some buyers type it
+  [/(?<![零〇一二两三四五六七八九十百])(一[三四五六七八九][零〇一二三四五六七八九])(?![零〇一二两三四五六七八九十百米斤])/g, (m) => Number([...m[1]!].map((c) => CN_DIGIT[c]).join(''))],
   [new RegExp(`(?:身高|个子|个头|高)\\s*[:是有约大概差不多]*\\s*${NUM}`, 'g'), (m) => toNumber(m[1]!)]
 ]
 const WEIGHT_PATTERNS: Array<[RegExp, (m: RegExpExecArray) => number | undefined]> = [

@@ -15,10 +15,15 @@ import distances from 'natural/lib/natural/distance/levenshtein_distance.js'
 
 const HAN = /^\p{Script=Han}+$/u
 const HAN_CHAR = /\p{Script=Han}/u
-const LATIN_WORD = /[a-z]+/g
+// Latin words, with the single spaces normalisation keeps between them: "tui huo", "bao you bu"
+const LATIN_PHRASE = /[a-z]+(?: [a-z]+)*/g
+const MAX_PINYIN_WORDS = 4
 
 // Real words that sound like a keyword; correcting them would answer a question nobody asked.
 const REAL_WORDS = new Set(['发火', '退火', '花火', '实事', '事实', '市场', '号码', '密码', '代码', '起码'])
+// Particles and function words carry no meaning of their own: a correction that changes one needs a
+// content character that already matches (尺吗 → 尺码 keeps 尺), otherwise 了吗 would become 勒吗.
+const FUNCTION_CHARS = new Set([...'了吗嘛呢吧啊呀哦的得地是不没有我你他她它们这那在就也都还和跟'])
 
 export interface TypoIndex {
   /** automaton over " syl syl " strings of Han keywords */
@@ -93,7 +98,10 @@ export function correctTypos (index: TypoIndex, key: string): string | undefined
           if (!HAN.test(written) || REAL_WORDS.has(written)) continue
           const kw = index.byPinyin.get(m.keyword)!.find((k) => k.length === length && k !== written)
           if (!kw) continue
-          const differing = [...kw].filter((c, i) => c !== written[i]).length
+          const changedChars = [...written].filter((c, i) => c !== kw[i])
+          const keptChars = [...written].filter((c, i) => c === kw[i])
+          if (changedChars.some((c) => FUNCTION_CHARS.has(c)) && keptChars.every((c) => FUNCTION_CHARS.has(c))) continue
+          const differing = changedChars.length
           if (differing === 0 || differing > Math.floor(length / 2)) continue
           for (let i = 0; i < length; i++) fixed[first + i] = kw[i]!
           changed = true
@@ -103,14 +111,26 @@ export function correctTypos (index: TypoIndex, key: string): string | undefined
     }
   }
 
-  out = out.replace(LATIN_WORD, (word) => {
-    const han = index.byLatinPinyin.get(foldRun(word))
-    if (han) { changed = true; return han }
-    if (word.length >= 5) {
-      const near = index.latin.find((k) => k !== word && Math.abs(k.length - word.length) <= 1 && distances.DamerauLevenshteinDistance(k, word) <= 1)
-      if (near) { changed = true; return near }
+  out = out.replace(LATIN_PHRASE, (phrase) => {
+    const words = phrase.split(' ')
+    const parts: string[] = []
+    for (let i = 0; i < words.length;) {
+      // pinyin may be typed as one run (baoyou) or syllable by syllable (bao you): longest span first
+      let taken = 0
+      for (let n = Math.min(MAX_PINYIN_WORDS, words.length - i); n >= 1 && taken === 0; n--) {
+        const han = index.byLatinPinyin.get(foldRun(words.slice(i, i + n).join('')))
+        if (han) { parts.push(han); taken = n }
+      }
+      if (taken > 0) { changed = true; i += taken; continue }
+      const word = words[i++]!
+      const near = word.length >= 5
+        ? index.latin.find((k) => k !== word && Math.abs(k.length - word.length) <= 1 && distances.DamerauLevenshteinDistance(k, word) <= 1)
+        : undefined
+      if (near) changed = true
+      parts.push(near ?? word)
     }
-    return word
+    // rejoin: a space survives only between two Latin words, as normalisation writes it
+    return parts.reduce((acc, p) => (acc !== '' && /[a-z0-9]$/.test(acc) && /^[a-z0-9]/.test(p) ? `${acc} ${p}` : acc + p), '')
   })
   return changed && out !== key ? out : undefined
 }

@@ -28,7 +28,7 @@ export function evaluate (engine: ShopEngine, messages: Labelled[]): EvalReport 
   const perIntent: Record<string, IntentScore> = {}
   const byMethod: Record<string, { correct: number; wrong: number }> = {}
   const mistakes: Mistake[] = []
-  let answerable = 0; let answered = 0; let correctAnswers = 0; let total = 0; let wrongAll = 0; let handedAll = 0
+  let answerable = 0; let answered = 0; let answeredAnswerable = 0; let correctAnswers = 0; let total = 0; let wrongAll = 0; let handedAll = 0
   for (const m of messages) {
     total++
     const d = decide(engine, { type: 'text', text: m.text }, { lastSeenAt: NOW - 60_000 }, { now: NOW, pick: pickFirst })
@@ -43,6 +43,7 @@ export function evaluate (engine: ShopEngine, messages: Labelled[]): EvalReport 
     let ok: boolean
     if (got.length > 0) {
       answered++
+      if (isAnswerable) answeredAnswerable++
       ok = got.every((g) => m.intents.includes(g))
       if (ok) correctAnswers++
     } else {
@@ -68,7 +69,7 @@ export function evaluate (engine: ShopEngine, messages: Labelled[]): EvalReport 
     overall: {
       total, correct: total - wrongAll - handedAll, wrong: wrongAll, handedOff: handedAll,
       precision: answered === 0 ? 1 : correctAnswers / answered,
-      coverage: answerable === 0 ? 1 : answered / answerable,
+      coverage: answerable === 0 ? 1 : answeredAnswerable / answerable,
       answerable,
       answered
     },

@@ -38,7 +38,7 @@ export const matchedSchema = z.object({
   ruleId: z.string(),
   intent: z.string(),
   keywords: z.array(z.string()),
-  method: z.enum(['keyword', 'regex', 'catalog', 'context', 'classifier', 'pinyin']),
+  method: z.enum(['keyword', 'regex', 'figures', 'catalog', 'context', 'classifier', 'pinyin']),
   score: z.number().optional(),
   outcome: z.string().optional()
 })

@@ -133,7 +133,16 @@ describe('decide: size chart', () => {
 
   it('forgets the question after its time', () => {
     const asked = run('穿多大码')
-    const late = decide(engine, { type: 'text', text: '165 110斤' }, { lastSeenAt: NOON, pending: asked.pending! }, { now: NOON + 11 * 60_000, pick: pickFirst })
+    // one figure alone is no size question without the ask ("110斤" could be anything)
+    const inTime = decide(engine, { type: 'text', text: '110斤' }, { lastSeenAt: NOON, pending: asked.pending! }, { now: NOON + 60_000, pick: pickFirst })
+    expect(inTime.matched[0]).toMatchObject({ intent: 'size', method: 'context', outcome: 'ask' })
+    const late = decide(engine, { type: 'text', text: '110斤' }, { lastSeenAt: NOON, pending: asked.pending! }, { now: NOON + 11 * 60_000, pick: pickFirst })
     expect(late.action).toBe('handoff')
+  })
+
+  it('a height and a weight together are a size question without any keyword', () => {
+    expect(run('163 98斤').matched[0]).toMatchObject({ intent: 'size', method: 'figures', outcome: 'fit' })
+    expect(run('1.68m 52kg').matched[0]).toMatchObject({ intent: 'size', method: 'figures' })
+    expect(run('999-300能用吗').matched.filter((m) => m.intent === 'size')).toEqual([])
   })
 })
