@@ -213,7 +213,9 @@ function catalogMode (
   // A bare number is only an item when the buyer is plainly asking about it: with a catalog
   // keyword, or as nearly the whole message ("999呢"). A worded alias (正红) speaks for itself.
   const worded = itemHits.some(([, h]) => !DIGIT.test(h.keyword))
-  if (itemHits.length > 0 && (keyword || short || worded)) {
+  // two items named together are being compared ("999和770有什么区别"), not counted or priced
+  const compared = new Set(itemHits.map(([i]) => i)).size >= 2
+  if (itemHits.length > 0 && (keyword || short || worded || compared)) {
     return { mode: 'items', items: itemHits.map(([i]) => i), tones: [...tones], codes: [] }
   }
   const pattern = shop.codePatterns.get(index)

@@ -100,6 +100,12 @@ describe('decide: catalog', () => {
     expect(run('9999是什么颜色').replies[0]).toContain('没有9999')
   })
 
+  it('two shades named together are compared, even without a catalog keyword', () => {
+    const d = run('999和520有什么区别')
+    expect(d.matched[0]).toMatchObject({ intent: 'shade', outcome: 'items' })
+    expect(d.replies).toHaveLength(2)
+  })
+
   it('a coupon is not a shade', () => {
     expect(run('999-300能用吗').action).toBe('handoff')
     expect(run('满999减100的券还有吗').action).toBe('handoff')
