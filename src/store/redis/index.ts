@@ -47,13 +47,19 @@ export function createRedisClient (url: string): Redis {
   })
 }
 
-/** Not-found and not-owner come back from the scripts as error replies; anything else is the store failing. */
+/**
+ * Not-found and not-owner come back from the scripts as error replies. A Redis that is up but
+ * cannot serve or refuses writes (loading, busy, replica, out of memory, no replicas to write to,
+ * failing snapshots) is the store being unavailable, like a lost connection: answerable messages
+ * are still answered and handoffs get 503. Any other error reply is a bug and surfaces as one.
+ * @see https://redis.io/docs/latest/develop/reference/protocol-spec/#simple-errors
+ */
 function mapError (err: unknown, id = ''): never {
   if (err instanceof ReplyError) {
     const message = (err as Error).message
     if (message.includes('AR_NOT_FOUND')) throw new ERR_TICKET_NOT_FOUND(id)
     if (message.includes('AR_NOT_OWNER')) throw new ERR_NOT_TICKET_OWNER(id)
-    if (!/LOADING|BUSY|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN/.test(message)) throw err
+    if (!/\b(LOADING|BUSY|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|OOM|NOREPLICAS|MISCONF)\b/.test(message)) throw err
   }
   throw new ERR_STORE_UNAVAILABLE()
 }
