@@ -5,15 +5,18 @@
  * messages are still answered while Redis is away, and the service recovers without a restart.
  */
 import { describe, it, expect, afterEach } from 'vitest'
-import { Redis } from 'ioredis'
+import { Redis, ReplyError } from 'ioredis'
 import { build, msg } from '../helpers/build.js'
-import { REDIS_URL, deleteKeys, newPrefix, until } from './helpers.js'
+import { createRedisStore } from '../../src/store/index.js'
+import { REDIS_URL, deleteKeys, newPrefix, readyClient, until } from './helpers.js'
 import { TcpProxy } from './tcp-proxy.js'
 
 const prefixes: string[] = []
 const proxies: TcpProxy[] = []
+const clients: Redis[] = []
 afterEach(async () => {
   await Promise.all(proxies.splice(0).map((p) => p.close()))
+  for (const c of clients.splice(0)) c.disconnect()
   await deleteKeys(prefixes.splice(0))
 })
 
@@ -106,5 +109,34 @@ describe('Redis connection cut mid-run', () => {
     } finally {
       r.disconnect()
     }
+  })
+})
+
+describe('Redis up but refusing writes', () => {
+  // what Redis 7 answers a script's write at maxmemory with noeviction, on a replica-less primary
+  // with min-replicas-to-write, and when stop-writes-on-bgsave-error is tripped
+  const refusals = [
+    ['out of memory', "OOM command not allowed when used memory > 'maxmemory'. script: ff967d0ae0e68b4f9e360fa91c54598bc25ad9b6, on @user_script:1."],
+    ['too few replicas', 'NOREPLICAS Not enough good replicas to write.'],
+    ['snapshots failing', 'MISCONF Redis is configured to save RDB snapshots, but it is currently not able to persist on disk.']
+  ] as const
+  it.each(refusals)('%s: answers what it can (degraded), refuses handoffs with 503', async (_name, refusal) => {
+    const redis = await readyClient()
+    clients.push(redis)
+    const prefix = newPrefix()
+    prefixes.push(prefix)
+    const store = createRedisStore({ redis, prefix })
+    // reads still work in these states; the commit script is the write that gets refused
+    const scripts = redis as unknown as Record<string, unknown>
+    scripts.ar_commit = () => Promise.reject(new ReplyError(refusal))
+    const app = await build({ store })
+
+    const answered = await app.inject({ method: 'POST', url: '/v1/messages', payload: msg(ANSWERABLE) })
+    expect(answered.statusCode).toBe(200)
+    expect(answered.json()).toMatchObject({ action: 'reply', degraded: true, matched: [{ intent: 'return_policy' }] })
+    const refused = await app.inject({ method: 'POST', url: '/v1/messages', payload: msg(UNANSWERABLE) })
+    expect(refused.statusCode).toBe(503)
+    expect(refused.headers['retry-after']).toEqual(expect.any(String))
+    expect(refused.json().code).toBe('AR_ERR_STORE_UNAVAILABLE')
   })
 })
