@@ -46,6 +46,8 @@ export interface CompiledShop {
   itemKeys: Map<number, Set<string>>
   /** homophone and Latin typo correction towards the keywords that answer or hand off */
   typos: TypoIndex
+  /** size chart entry indices: figures alone fire them */
+  sizeEntries: number[]
 }
 
 const CORRECTABLE = new Set<Role['role']>(['kw', 'all', 'item', 'human', 'escalate'])
@@ -110,6 +112,7 @@ export function compileShop (shop: ShopRules): CompiledShop {
     regexOwners,
     codePatterns,
     itemKeys,
+    sizeEntries: entries.filter((e) => e.kind === 'size').map((e) => e.index),
     typos: buildTypoIndex([...roles].filter(([, rs]) => rs.some((r) => CORRECTABLE.has(r.role))).map(([k]) => k))
   }
 }

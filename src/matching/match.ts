@@ -39,6 +39,8 @@ export interface Analysis {
 interface Hit { keyword: string; begin: number; end: number; roles: Role[] }
 
 const DIGIT = /[0-9]/
+// figures need a digit or a Chinese numeral; most messages have neither and skip the figure reader
+const DIGIT_OR_NUMERAL = /[0-9一二两三四五六七八九十百]/
 const LATIN = /[a-z]/
 function sameClass (a: string | undefined, b: string | undefined): boolean {
   if (a === undefined || b === undefined) return false
@@ -134,12 +136,11 @@ export function analyse (shop: CompiledShop, text: { key: string; canonical: str
   // A height and a weight together are a size question in a clothes shop even with no keyword
   // ("163 98斤", "1.68m 52kg"): every size chart fires, and its `not` and `all` still apply.
   let figures: string | undefined
-  const sizeEntries = shop.entries.filter((e) => e.kind === 'size')
-  if (sizeEntries.length > 0) {
+  if (shop.sizeEntries.length > 0 && DIGIT_OR_NUMERAL.test(text.canonical)) {
     const m = extractMeasurements(text.canonical)
     if (m.heightCm !== undefined && m.weightJin !== undefined) {
       figures = `${m.heightCm}cm ${m.weightJin}斤`
-      for (const e of sizeEntries) slot(e.index).figures = true
+      for (const i of shop.sizeEntries) slot(i).figures = true
     }
   }
 
