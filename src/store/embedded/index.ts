@@ -111,6 +111,8 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): Store {
       const { shopId: shop, now } = input
       const idem = committed.get(k(shop, input.messageId))
       if (idem && idem.expires > now) return { ...idem.result, duplicate: true }
+      // a lapsed claim is back in the queue before this message is placed, as in commit-1.lua
+      expireClaims(shop, now)
       const key = k(shop, input.conversationId)
       const conv: Conv = convs.get(key) ?? { expires: 0 }
       conv.lastSeenAt = input.lastSeenAt
