@@ -129,6 +129,19 @@ describe.each(kinds)('store contract (%s)', (_kind, create) => {
     expect(await store.getTicket(SHOP, t.ticket!.id)).toMatchObject({ status: 'claimed', agentId: 'alice' })
   })
 
+  it('a complaint after the agent vanished upgrades the requeued ticket', async () => {
+    // simulated time: the buyer complains two minutes after a claim with a one-minute timeout
+    const store = await open({ claimTimeoutMs: MIN })
+    const T = Date.now()
+    await say(store, 'other', '能开发票吗', { handoff: NORMAL, now: T })
+    const t = await say(store, 'c1', '我的快递到哪了', { handoff: NORMAL, now: T })
+    await store.claim(SHOP, 'ghost', 0, T)
+    await store.claim(SHOP, 'ghost', 0, T)
+    const angry = await say(store, 'c1', '怎么没人理 我要投诉', { handoff: URGENT, now: T + 2 * MIN })
+    expect(angry.ticket).toMatchObject({ id: t.ticket!.id, priority: 'urgent', reason: 'complaint', position: 0 })
+    expect(await store.claim(SHOP, 'alice', 0, T + 2 * MIN)).toMatchObject({ id: t.ticket!.id, agentId: 'alice' })
+  })
+
   it('claim returns the whole chat since the handoff: buyer messages and bot replies', async () => {
     const store = await open()
     const t0 = Date.now() - 5 * MIN
