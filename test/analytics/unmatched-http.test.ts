@@ -35,14 +35,20 @@ async function redisApp () {
   prefixes.push(prefix)
   const app = await build({ rules: SHOPS, env: { REDIS_URL, REDIS_PREFIX: prefix } })
   expect(app.store.kind).toBe('redis')
-  /** sends the texts to a shop as buyer messages on the given day (0 = today) */
+  // the service's Redis client refuses commands until connected: start once /readyz says the store answers
+  const end = Date.now() + 5000
+  while ((await app.inject({ method: 'GET', url: '/readyz' })).statusCode !== 200) {
+    if (Date.now() > end) throw new Error('the store did not become ready within 5 s')
+    await new Promise((r) => setTimeout(r, 20))
+  }
+  /** sends the texts to a shop as buyer messages on the given day (0 = today; needs fake Date to move days) */
   const send = async (shopId: string, daysAgo: number, texts: string[]) => {
-    vi.setSystemTime(TODAY - daysAgo * DAY)
+    if (vi.isFakeTimers()) vi.setSystemTime(TODAY - daysAgo * DAY)
     for (const text of texts) {
       const res = await app.inject({ method: 'POST', url: '/v1/messages', payload: msg(text, { shopId }) })
       expect(res.json()).toMatchObject({ action: 'handoff', handoff: { reason: 'unmatched' } })
     }
-    vi.setSystemTime(TODAY)
+    if (vi.isFakeTimers()) vi.setSystemTime(TODAY)
   }
   const top = async (query: string) => {
     const res = await app.inject({ method: 'GET', url: `/v1/analytics/unmatched?${query}` })
@@ -55,8 +61,9 @@ const counts = (body: { questions: Array<{ text: string; count: number }> }) => 
 
 describe('GET /v1/analytics/unmatched on Redis', () => {
   it('counts per shop and day; days reaches back that many days, today included', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] })
     const { send, top } = await redisApp()
+    // after start-up, whose bounded waits need a clock that moves
+    vi.useFakeTimers({ toFake: ['Date'] })
     await send('shop-a', 0, ['可以刻字吗', '可以刻字吗'])
     await send('shop-a', 1, ['可以刻字吗', '有礼盒吗'])
     await send('shop-a', 8, ['有礼盒吗', '有礼盒吗', '有礼盒吗'])

@@ -37,9 +37,22 @@ const stores = [
   ['redis', () => { const p = `test:${randomUUID()}:`; prefixes.push(p); return { REDIS_URL, REDIS_PREFIX: p } }]
 ] as const
 
+/**
+ * The service's Redis client refuses commands until connected (it never queues them), so a test
+ * starts once /readyz says the store answers, as a load balancer would.
+ */
+async function ready (a: Awaited<ReturnType<typeof build>>): Promise<void> {
+  const end = Date.now() + 5000
+  while ((await a.inject({ method: 'GET', url: '/readyz' })).statusCode !== 200) {
+    if (Date.now() > end) throw new Error('the store did not become ready within 5 s')
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
 describe.each(stores)('several shops (%s store)', (_name, env) => {
   async function app () {
     const a = await build({ rules: SHOPS, env: env() })
+    await ready(a)
     const post = async (text: string, extra: Record<string, unknown>) => {
       const res = await a.inject({ method: 'POST', url: '/v1/messages', payload: msg(text, extra) })
       return { status: res.statusCode, body: res.json() }
