@@ -84,6 +84,24 @@ function toTicket (shopId: string, reply: [string[], string[]]): Ticket {
 }
 
 const CLAIM_POLL_MS = [25, 50, 100, 200, 250]
+const FIRST_CONNECT_WAIT_MS = 2000
+
+/**
+ * Without an offline queue a command fails at once while the client is not connected: right during
+ * an outage (the webhook answers degraded or 503 instead of hanging), wrong for a freshly started
+ * instance whose first connection is still being made, which refused its first messages. Commands
+ * wait for that first connection, bounded; after it (or the bound) they fail fast again.
+ */
+function firstConnection (redis: Redis, maxWaitMs: number): () => Promise<void> | undefined {
+  if (redis.status === 'ready') return () => undefined
+  let pending: Promise<void> | undefined = new Promise<void>((resolve) => {
+    const done = () => { clearTimeout(timer); redis.off('ready', done); pending = undefined; resolve() }
+    const timer = setTimeout(done, maxWaitMs)
+    timer.unref()
+    redis.on('ready', done)
+  })
+  return () => pending
+}
 
 export function createRedisStore (opts: RedisStoreOptions): Store {
   const { redis } = opts
@@ -93,6 +111,7 @@ export function createRedisStore (opts: RedisStoreOptions): Store {
   const convTtl = opts.conversationTtlMs ?? DEFAULTS.conversationTtlMs
   const analyticsTtlSec = DEFAULTS.unmatchedDays * 86_400
   const s = defineScripts(redis)
+  const connected = firstConnection(redis, FIRST_CONNECT_WAIT_MS)
   const base = (shop: string) => `${prefix}{${shop}}:`
   const parseRecord = (json: string, duplicate: boolean): CommitResult => {
     const r = JSON.parse(json) as { body: unknown; ticket: TicketRef | null }
@@ -101,6 +120,7 @@ export function createRedisStore (opts: RedisStoreOptions): Store {
   let closed = false
 
   const claimOnce = async (shop: string, agentId: string, now: number): Promise<Ticket | null> => {
+    await connected()
     const reply = await s.claim(`${base(shop)}waiting`, base(shop), now, agentId, claimTimeoutMs).catch((e) => mapError(e))
     return reply ? toTicket(shop, reply as [string[], string[]]) : null
   }
@@ -109,11 +129,13 @@ export function createRedisStore (opts: RedisStoreOptions): Store {
     kind: 'redis',
 
     async getCommitted (shop, messageId) {
+      await connected()
       const json = await redis.get(`${base(shop)}idem:${messageId}`).catch((e) => mapError(e))
       return json ? parseRecord(json, true) : null
     },
 
     async getConversation (shop, conversationId, now): Promise<ConversationState> {
+      await connected()
       const flat = await s.conversation(`${base(shop)}conv:${conversationId}`, base(shop), now).catch((e) => mapError(e)) as string[]
       const h = pairs(flat)
       const state: ConversationState = {}
@@ -127,6 +149,7 @@ export function createRedisStore (opts: RedisStoreOptions): Store {
     },
 
     async commit (input: CommitInput): Promise<CommitResult> {
+      await connected()
       const b = base(input.shopId)
       const pendingMode = input.pending === undefined ? 'keep' : input.pending === null ? 'clear' : 'set'
       const reply = await s.commit(
@@ -153,19 +176,23 @@ export function createRedisStore (opts: RedisStoreOptions): Store {
     },
 
     async heartbeat (shop, id, agentId) {
+      await connected()
       const reply = await s.heartbeat(`${base(shop)}claims`, base(shop), Date.now(), id, agentId, claimTimeoutMs).catch((e) => mapError(e, id))
       return toTicket(shop, reply as [string[], string[]])
     },
 
     async resolve (shop, id, agentId) {
+      await connected()
       await s.resolve(`${base(shop)}claims`, base(shop), Date.now(), id, agentId).catch((e) => mapError(e, id))
     },
 
     async release (shop, id, agentId) {
+      await connected()
       await s.release(`${base(shop)}claims`, base(shop), Date.now(), id, agentId).catch((e) => mapError(e, id))
     },
 
     async getTicket (shop, id) {
+      await connected()
       const b = base(shop)
       const [h, chat] = await Promise.all([redis.hgetall(`${b}ticket:${id}`), redis.lrange(`${b}chat:${id}`, 0, -1)]).catch((e) => mapError(e, id))
       if (!h.id) return null
@@ -173,6 +200,7 @@ export function createRedisStore (opts: RedisStoreOptions): Store {
     },
 
     async stats (shop, now = Date.now()): Promise<HandoffStats> {
+      await connected()
       const r = await s.stats(`${base(shop)}waiting`, base(shop), now, claimTimeoutMs).catch((e) => mapError(e)) as Array<number | string>
       const [waiting, urgent, oldest, claimed, online, decided, within, recent] = r
       return {
@@ -187,6 +215,7 @@ export function createRedisStore (opts: RedisStoreOptions): Store {
     },
 
     async topUnmatched (shop, days, limit, now = Date.now()): Promise<UnmatchedCount[]> {
+      await connected()
       const b = base(shop)
       const dayKeys = Array.from({ length: days }, (_, d) => `${b}unmatched:${dayKey(now - d * DAY)}`)
       const pipe = redis.pipeline()
