@@ -7,7 +7,7 @@
 import { describe, it, expect, afterEach } from 'vitest'
 import { Redis, ReplyError } from 'ioredis'
 import { build, msg } from '../helpers/build.js'
-import { createRedisStore } from '../../src/store/index.js'
+import { createRedisClient, createRedisStore } from '../../src/store/index.js'
 import { REDIS_URL, deleteKeys, newPrefix, readyClient, until } from './helpers.js'
 import { TcpProxy } from './tcp-proxy.js'
 
@@ -138,5 +138,24 @@ describe('Redis up but refusing writes', () => {
     expect(refused.statusCode).toBe(503)
     expect(refused.headers['retry-after']).toEqual(expect.any(String))
     expect(refused.json().code).toBe('AR_ERR_STORE_UNAVAILABLE')
+  })
+})
+
+describe('Redis not connected yet', () => {
+  it('a freshly started instance waits for its first connection instead of refusing its first messages', async () => {
+    // the client fails fast while disconnected (no offline queue); right after start it is still connecting
+    const redis = createRedisClient(REDIS_URL)
+    clients.push(redis)
+    expect(redis.status).not.toBe('ready')
+    const prefix = newPrefix()
+    prefixes.push(prefix)
+    const store = createRedisStore({ redis, prefix })
+    const now = Date.now()
+    expect(await store.getConversation(SHOP, 'c1', now)).toEqual({})
+    const r = await store.commit({
+      shopId: SHOP, conversationId: 'c1', buyerId: 'b', messageId: 'm1', now, lastSeenAt: now,
+      chat: [{ role: 'buyer', text: UNANSWERABLE, at: now }], handoff: { reason: 'unmatched', priority: 'normal' }, body: null
+    })
+    expect(r.ticket).toMatchObject({ created: true, position: 0 })
   })
 })
