@@ -1,7 +1,9 @@
 /** Zod schemas shared by routes: one schema validates a request and documents it in /docs. */
 import { z } from 'zod'
+import { SHOP_ID } from '../rules/load.js'
 
-export const shopIdSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, _ . - only')
+// the same rule the loader applies to shop folder names, so every folder is reachable by its id
+export const shopIdSchema = z.string().min(1).max(64).regex(SHOP_ID, 'use letters, digits, _ . - only')
   .describe('Shop whose rules answer; omit for the shop "default"')
 
 const idString = (what: string) => z.string().min(1, `${what} must not be empty`).max(128, `${what} is longer than 128 characters`)
