@@ -66,7 +66,17 @@ const route: FastifyPluginAsyncZod<HandoffRouteOptions> = async (app, opts) => {
     }
   }, async (req, reply) => {
     const shopId = shopOf(req.body.shopId)
-    const ticket = await app.store.claim(shopId, req.body.agentId, req.body.waitMs)
+    // a desk that hangs up during a long poll (tab closed, a client timeout shorter than waitMs) must
+    // not be handed the next chat: nobody would answer it until the claim timeout
+    let hungUp = false
+    const onClose = () => { if (!reply.raw.writableEnded) hungUp = true }
+    reply.raw.once('close', onClose)
+    const ticket = await app.store.claim(shopId, req.body.agentId, req.body.waitMs).finally(() => reply.raw.off('close', onClose))
+    if (ticket && hungUp) {
+      await app.store.release(shopId, ticket.id, req.body.agentId)
+        .catch((err: Error) => req.log.warn({ ticketId: ticket.id, err: err.message }, 'could not release the claim of a desk that hung up; it returns after the claim timeout'))
+      return reply.code(204).send(null)
+    }
     if (!ticket) return reply.code(204).send(null)
     return ticket
   })
