@@ -79,7 +79,11 @@ export async function handleMessage (engine: ShopEngine, msg: BuyerMessage, deps
   }
 
   const chat: ChatEntry[] = [{ role: 'buyer', text: msg.text ?? `[${msg.type}]`, at: now, messageId: msg.messageId, type: msg.type }]
-  if (decision.action === 'reply') for (const r of decision.replies) chat.push({ role: 'bot', text: r, at: now })
+  // what the bot said goes to the agent too, the holding reply included (the store fills in {position}
+  // and, with nobody online, records the offline variant the buyer was shown; see render())
+  if (decision.action !== 'silent') for (const r of decision.replies) chat.push({ role: 'bot', text: r, at: now })
+  const holding = chat.at(-1)
+  if (decision.action === 'handoff' && holding?.role === 'bot' && offlineApplies(body.offlineReply, decision.handoff!.reason)) holding.offline = body.offlineReply
 
   if (!storeUp) return degraded(deps, msg.shopId, decision, body)
   try {
@@ -116,8 +120,8 @@ function render (body: StoredBody, ticket: TicketRef | undefined): MessageRespon
   if (ticket && body.action === 'handoff') {
     const vars = { position: ticket.position, agents: ticket.agentsOnline }
     // in open hours with nobody online, say so honestly instead of promising a quick answer
-    const holding = ticket.agentsOnline === 0 && body.offlineReply && ticket.reason !== 'closed_hours' && ticket.reason !== 'complaint'
-      ? texts.slice(0, -1).concat(body.offlineReply)
+    const holding = ticket.agentsOnline === 0 && offlineApplies(body.offlineReply, ticket.reason)
+      ? texts.slice(0, -1).concat(body.offlineReply!)
       : texts
     texts = holding.map((t) => renderTemplate(t, vars))
   }
@@ -130,6 +134,11 @@ function render (body: StoredBody, ticket: TicketRef | undefined): MessageRespon
     res.handoff = { ticketId: ticket.id, position: ticket.position, priority: ticket.priority, reason: ticket.reason, agentsOnline: ticket.agentsOnline }
   }
   return res
+}
+
+/** Out of hours the closed reply already says it; a complaint keeps its apology. */
+function offlineApplies (offlineReply: string | undefined, reason: HandoffReason): boolean {
+  return offlineReply !== undefined && reason !== 'closed_hours' && reason !== 'complaint'
 }
 
 function finish (deps: HandleDeps, shopId: string, res: MessageResponse, duplicate: boolean): MessageResponse {

@@ -17,6 +17,8 @@ export interface ChatEntry {
   messageId?: string
   /** message type for buyer entries (text, image, order, ...) */
   type?: string
+  /** input only: the holding reply to record instead when no agent is online (the store knows) */
+  offline?: string
 }
 
 /** A question the bot asked and whose answer may arrive in the next message without keywords. */

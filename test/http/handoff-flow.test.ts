@@ -38,6 +38,13 @@ describe.each(stores)('handoff over HTTP (%s store)', (_name, env) => {
     const ticket = claim.json()
     expect(ticket).toMatchObject({ conversationId: 'angry-1', priority: 'urgent', reason: 'complaint', status: 'claimed', agentId: 'alice' })
     expect(ticket.chat[0]).toMatchObject({ role: 'buyer', text: '我要投诉 你们是骗子' })
+    // and what the bot said to the buyer
+    expect(ticket.chat[1]).toMatchObject({ role: 'bot', text: '非常理解您的心情，已为您优先转接主管~' })
+
+    // the holding reply is recorded as the buyer saw it: position filled in; nobody was online then
+    const other = await app.inject({ method: 'POST', url: '/v1/handoff/claim', payload: { agentId: 'bob' } })
+    expect(other.json().chat.at(-1)).toMatchObject({ role: 'bot', text: '客服暂时不在线，已为您排队（前面0位）~' })
+    await app.inject({ method: 'POST', url: `/v1/handoff/tickets/${other.json().id}/release`, payload: { agentId: 'bob' } })
 
     // while claimed: silent, and the message is appended for the agent
     const during = await post(msg('能退吗', { conversationId: 'angry-1' }))

@@ -145,7 +145,9 @@ describe('Redis layout for desks in other languages', () => {
     expect(ticket).toMatchObject({ id: n1.handoff.ticketId, conversationId: 'conv-n1', buyerId: 'buyer-conv-n1', priority: 'normal', reason: 'unmatched', status: 'waiting', stream: `${base}q:normal` })
     expect(Number(ticket.createdAt)).toBeGreaterThan(0)
     const chat = (await r.lrange(`${base}chat:${n1.handoff.ticketId}`, 0, -1)).map((c) => JSON.parse(c))
-    expect(chat).toMatchObject([{ role: 'buyer', text: '我的快递到哪了', type: 'text' }])
+    // the buyer's message, then the holding reply as the buyer saw it, position filled in
+    expect(chat).toMatchObject([{ role: 'buyer', text: '我的快递到哪了', type: 'text' }, { role: 'bot', text: n1.replies[0].text }])
+    expect(chat[1].text).not.toContain('{position}')
     expect(await r.zrange(`${base}waiting`, '0', '-1')).toEqual([u1.handoff.ticketId, n1.handoff.ticketId, n2.handoff.ticketId])
     expect(await r.hgetall(`${base}conv:conv-n1`)).toMatchObject({ ticketId: n1.handoff.ticketId, ticketStatus: 'waiting' })
 

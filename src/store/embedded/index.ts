@@ -10,6 +10,7 @@ import type {
 } from '../types.js'
 import { ERR_NOT_TICKET_OWNER, ERR_TICKET_NOT_FOUND } from '../../errors.js'
 import { DAY, DEFAULTS, THREE_MINUTES, dayKey, rank } from '../ticket-order.js'
+import { renderTemplate } from '../../replies/template.js'
 
 export interface EmbeddedStoreOptions { claimTimeoutMs?: number; idempotencyTtlMs?: number; conversationTtlMs?: number }
 
@@ -122,14 +123,14 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): Store {
 
       let ref: TicketRef | undefined
       let open = conv.ticket ? tickets.get(k(shop, conv.ticket.id)) : undefined
-      if (open) open.chat.push(...input.chat)
+      if (open && !input.handoff) open.chat.push(...input.chat)
       if (input.handoff) {
         let created = false
         if (!open) {
           open = {
             id: randomUUID(), shopId: shop, conversationId: input.conversationId, buyerId: input.buyerId,
             priority: input.handoff.priority, reason: input.handoff.reason, status: 'waiting', createdAt: now,
-            chat: [...input.chat] as ChatEntry[], seq: ++seq
+            chat: [] as ChatEntry[], seq: ++seq
           }
           tickets.set(k(shop, open.id), open)
           conv.ticket = { id: open.id, status: 'waiting' }
@@ -146,6 +147,15 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): Store {
         }
         const position = open.status === 'waiting' ? waitingOrdered(shop).findIndex((t) => t.id === open!.id) : 0
         ref = { id: open.id, position, priority: open.priority, reason: open.reason, created, agentsOnline: online(shop, now) }
+        // the bot's holding reply names the queue position: the agent sees it filled in as the buyer did
+        const vars = { position: ref.position, agents: ref.agentsOnline }
+        open.chat.push(...input.chat.map((c) => {
+          if (c.role !== 'bot') return c
+          const { offline, ...entry } = c
+          // with nobody online the buyer was told so
+          const text = offline !== undefined && ref!.agentsOnline === 0 ? offline : c.text
+          return { ...entry, text: renderTemplate(text, vars) }
+        }))
         wake.emit(shop)
       }
       if (input.unmatched) {

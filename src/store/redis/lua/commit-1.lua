@@ -21,8 +21,25 @@ if ticket and redis.call('EXISTS', base .. 'ticket:' .. ticket) == 0 then
   redis.call('HDEL', conv, 'ticketId', 'ticketStatus', 'agentId')
   ticket = false
 end
-local function append_chat(id)
-  for i = 19, #ARGV do redis.call('RPUSH', base .. 'chat:' .. id, ARGV[i]) end
+-- The bot's holding reply names the queue position ({position}, {agents}); the agent sees it filled
+-- in as the buyer did.
+-- With nobody online the buyer was told so (the entry's `offline` variant).
+local function append_chat(id, position, agents)
+  for i = 19, #ARGV do
+    local entry = ARGV[i]
+    if position then
+      local e = cjson.decode(entry)
+      if e.role == 'bot' then
+        if e.offline then
+          if agents == 0 then e.text = e.offline end
+          e.offline = nil
+        end
+        e.text = string.gsub(string.gsub(e.text, '{position}', tostring(position)), '{agents}', tostring(agents))
+        entry = cjson.encode(e)
+      end
+    end
+    redis.call('RPUSH', base .. 'chat:' .. id, entry)
+  end
 end
 
 local ref = 'null'
@@ -60,10 +77,10 @@ if ARGV[8] ~= '' then
       enqueue(ticket, 'urgent')
     end
   end
-  append_chat(ticket)
   local t = base .. 'ticket:' .. ticket
   local rank = redis.call('ZRANK', base .. 'waiting', ticket)
   local online = redis.call('ZCOUNT', base .. 'agents', now - tonumber(ARGV[17]), '+inf')
+  append_chat(ticket, rank or 0, online)
   ref = cjson.encode({ id = ticket, position = rank or 0, priority = redis.call('HGET', t, 'priority'),
     reason = redis.call('HGET', t, 'reason'), created = created == 1, agentsOnline = online })
 elseif ticket then
