@@ -27,6 +27,19 @@ export default fp<StorePluginOptions>(async (app, opts) => {
   }
   if (opts.redisUrl) {
     const redis = createRedisClient(opts.redisUrl)
+    // ioredis reports every failed reconnect; once per outage in the service's own log is enough
+    // (without a listener it prints "Unhandled error event" to stderr, outside pino)
+    let down = false
+    redis.on('error', (err: Error) => {
+      if (down) return
+      down = true
+      app.log.warn({ err: err.message }, 'Redis unreachable: answering what the rules can, refusing handoffs with 503 until it is back')
+    })
+    redis.on('ready', () => {
+      if (!down) return
+      down = false
+      app.log.info('Redis reachable again')
+    })
     app.decorate('redis', redis)
     app.decorate('store', createRedisStore({ redis, prefix: opts.prefix, claimTimeoutMs: opts.claimTimeoutMs }))
     app.addHook('onClose', async () => { await app.store.close(); redis.disconnect() })
