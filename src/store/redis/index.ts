@@ -1,7 +1,7 @@
 /**
  * The Redis store. Every multi-step change is one Lua script (src/store/redis/lua, one per file,
  * key count in the name), so a crash never leaves half a ticket. Keys of a shop share the hash tag
- * {shop}; the layout is documented in docs/handoff.md for consumers in other languages.
+ * {shop}; the layout is documented in README.md ("The queue in Redis") for consumers in other languages.
  * @see https://redis.io/docs/latest/develop/data-types/streams/
  */
 import { readFileSync, readdirSync } from 'node:fs'
