@@ -4,35 +4,20 @@
  * and Redis I/O stay real), so messages land on the days the test says.
  */
 import { describe, it, expect, afterEach, vi } from 'vitest'
-import { randomUUID } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
-import { Redis } from 'ioredis'
 import { build, msg } from '../helpers/build.js'
+import { redisPrefixes, REDIS_URL } from '../helpers/redis.js'
 
 const SHOPS = fileURLToPath(new URL('../fixtures/rules-shops', import.meta.url))
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 const DAY = 86_400_000
 // noon UTC, so "n days ago" never straddles a date boundary
 const TODAY = Date.parse('2026-11-20T12:00:00Z')
 
-const prefixes: string[] = []
-afterEach(async () => {
-  vi.useRealTimers()
-  const r = new Redis(REDIS_URL)
-  for (const p of prefixes.splice(0)) {
-    let cursor = '0'
-    do {
-      const [next, keys] = await r.scan(cursor, 'MATCH', `${p}*`, 'COUNT', 500)
-      cursor = next
-      if (keys.length) await r.del(...keys)
-    } while (cursor !== '0')
-  }
-  r.disconnect()
-})
+const newPrefix = redisPrefixes()
+afterEach(() => { vi.useRealTimers() })
 
 async function redisApp () {
-  const prefix = `test:${randomUUID()}:`
-  prefixes.push(prefix)
+  const prefix = newPrefix()
   const app = await build({ rules: SHOPS, env: { REDIS_URL, REDIS_PREFIX: prefix } })
   expect(app.store.kind).toBe('redis')
   // the service's Redis client refuses commands until connected: start once /readyz says the store answers

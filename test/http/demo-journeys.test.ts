@@ -2,31 +2,12 @@
  * The brief's journeys on the shipped demo shop, through the webhook as a platform would call it.
  * J2's multi-turn size question runs on both stores: the pending question lives in the store.
  */
-import { describe, it, expect, afterEach } from 'vitest'
+import { describe, it, expect } from 'vitest'
 import { randomUUID } from 'node:crypto'
-import { Redis } from 'ioredis'
 import { build, msg, DEMO_RULES } from '../helpers/build.js'
+import { bothStores } from '../helpers/redis.js'
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
-const prefixes: string[] = []
-afterEach(async () => {
-  if (prefixes.length === 0) return
-  const r = new Redis(REDIS_URL)
-  for (const p of prefixes.splice(0)) {
-    let cursor = '0'
-    do {
-      const [next, keys] = await r.scan(cursor, 'MATCH', `${p}*`, 'COUNT', 500)
-      cursor = next
-      if (keys.length) await r.del(...keys)
-    } while (cursor !== '0')
-  }
-  r.disconnect()
-})
-
-const stores = [
-  ['embedded', () => ({})],
-  ['redis', () => { const p = `test:${randomUUID()}:`; prefixes.push(p); return { REDIS_URL, REDIS_PREFIX: p } }]
-] as const
+const stores = bothStores()
 
 type App = Awaited<ReturnType<typeof build>>
 const say = async (app: App, text: string, extra: Record<string, unknown> = {}) =>

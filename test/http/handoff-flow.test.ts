@@ -1,30 +1,11 @@
 /**
  * J5-J9 over HTTP, on both stores: the embedded one and a real Redis (random key prefix per test).
  */
-import { describe, it, expect, afterEach } from 'vitest'
-import { randomUUID } from 'node:crypto'
-import { Redis } from 'ioredis'
+import { describe, it, expect } from 'vitest'
 import { build, msg } from '../helpers/build.js'
+import { bothStores } from '../helpers/redis.js'
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
-const prefixes: string[] = []
-afterEach(async () => {
-  const r = new Redis(REDIS_URL)
-  for (const p of prefixes.splice(0)) {
-    let cursor = '0'
-    do {
-      const [next, keys] = await r.scan(cursor, 'MATCH', `${p}*`, 'COUNT', 500)
-      cursor = next
-      if (keys.length) await r.del(...keys)
-    } while (cursor !== '0')
-  }
-  r.disconnect()
-})
-
-const stores = [
-  ['embedded', () => ({})],
-  ['redis', () => { const p = `test:${randomUUID()}:`; prefixes.push(p); return { REDIS_URL, REDIS_PREFIX: p } }]
-] as const
+const stores = bothStores()
 
 describe.each(stores)('handoff over HTTP (%s store)', (_name, env) => {
   it('J8: an agent claims the oldest chat (urgent first), the bot stays silent, resolve gives it back', async () => {

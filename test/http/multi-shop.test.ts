@@ -4,38 +4,21 @@
  * on a real Redis (a random key prefix per test, removed with SCAN afterwards).
  */
 import { describe, it, expect, afterEach } from 'vitest'
-import { randomUUID } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { mkdtemp, cp, rm, mkdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Redis } from 'ioredis'
 import { build, msg } from '../helpers/build.js'
+import { bothStores } from '../helpers/redis.js'
 
 const SHOPS = fileURLToPath(new URL('../fixtures/rules-shops', import.meta.url))
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 
-const prefixes: string[] = []
 const temps: string[] = []
 afterEach(async () => {
   await Promise.all(temps.splice(0).map((d) => rm(d, { recursive: true, force: true })))
-  if (prefixes.length === 0) return
-  const r = new Redis(REDIS_URL)
-  for (const p of prefixes.splice(0)) {
-    let cursor = '0'
-    do {
-      const [next, keys] = await r.scan(cursor, 'MATCH', `${p}*`, 'COUNT', 500)
-      cursor = next
-      if (keys.length) await r.del(...keys)
-    } while (cursor !== '0')
-  }
-  r.disconnect()
 })
 
-const stores = [
-  ['embedded', () => ({})],
-  ['redis', () => { const p = `test:${randomUUID()}:`; prefixes.push(p); return { REDIS_URL, REDIS_PREFIX: p } }]
-] as const
+const stores = bothStores()
 
 /**
  * The service's Redis client refuses commands until connected (it never queues them), so a test
