@@ -8,6 +8,7 @@ import { decide, type Decision } from './decide.js'
 import type { ShopEngine } from './engine.js'
 import { pickFirst } from './answer.js'
 import { normalise } from '../matching/normalise.js'
+import { DEFAULT_THRESHOLD } from '../matching/classifier.js'
 
 export interface Considered {
   ruleId: string
@@ -37,13 +38,26 @@ export function explain (engine: ShopEngine, text: string, state: ConversationSt
     const src = c.entry.source
     const base = { ruleId: c.entry.id, intent: c.entry.intent, file: src.file, line: src.line, keywords: c.keywords }
     if (chosenIds.has(c.entry.id)) {
-      considered.push({ ...base, verdict: 'answered', why: `fired on ${c.keywords.map((k) => `"${k}"`).join(', ') || c.method}` })
+      const on = c.keywords.map((k) => `"${k}"`).join(', ') || c.method
+      const how = c.method === 'pinyin' ? ' after correcting a typo (homophone or pinyin)' : c.method === 'figures' ? ' (height and weight in the message)' : ''
+      considered.push({ ...base, verdict: 'answered', why: `fired on ${on}${how}` })
     } else if (escalated) {
       considered.push({ ...base, verdict: 'lost', why: `fired, but ${decision.handoff!.reason === 'complaint' ? 'a complaint' : 'a request for a human'} outranks every rule` })
     } else {
       const winner = winnerOf.get(c.entry.intent)
       considered.push({ ...base, verdict: 'lost', why: winner ? `fired, but "${winner}" is more specific (longer keyword, more \`all\` groups or higher priority)` : `fired, but only ${decision.matched.length} answers are given per message` })
     }
+  }
+  // answers that no keyword fired: the paraphrase classifier, or the reply to the bot's own size question
+  const fired = new Set((analysis?.candidates ?? []).map((c) => c.entry.id))
+  for (const m of decision.matched) {
+    if (fired.has(m.ruleId) || m.ruleId.startsWith('handoff.')) continue
+    const entry = engine.compiled.entries.find((e) => e.id === m.ruleId)
+    if (!entry) continue
+    const why = m.method === 'classifier'
+      ? `no keyword fired; the paraphrase classifier chose it with score ${m.score} (answers only at ≥ ${DEFAULT_THRESHOLD})`
+      : 'the bot had asked this buyer for height and weight, and this message gives them'
+    considered.push({ ruleId: m.ruleId, intent: m.intent, file: entry.source.file, line: entry.source.line, verdict: 'answered', why })
   }
   for (const v of analysis?.vetoed ?? []) {
     considered.push({ ruleId: v.entry.id, intent: v.entry.intent, file: v.entry.source.file, line: v.entry.source.line, verdict: 'vetoed', why: `its not-keyword "${v.by}" is in the message` })
