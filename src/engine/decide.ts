@@ -88,7 +88,7 @@ export function decide (engine: ShopEngine, msg: IncomingMessage, state: Convers
   if (chosen.length === 0) {
     return { ...handoff(engine, base, now, 'unmatched', 'normal', pick(rules.handoff.reply), [], true), analysis }
   }
-  if (chosen.every(isWelcomeGreeting) && asksMore(norm.key, chosen)) {
+  if (chosen.every(isWelcomeGreeting) && asksMore(analysis.correctedKey ?? norm.key, chosen)) {
     // "在吗 我的快递到哪了": the greeting is not the question. A person answers; a new buyer is still welcomed.
     const h = handoff(engine, base, now, 'unmatched', 'normal', pick(rules.handoff.reply), [], true)
     return { ...h, replies: firstContact ? [pick(rules.welcome.first), ...h.replies] : h.replies, analysis }
@@ -130,7 +130,7 @@ function analyseWithTypos (engine: ShopEngine, norm: { key: string; canonical: s
   if (corrected === undefined) return first
   const second = analyse(engine.compiled, { key: corrected, canonical: norm.canonical })
   if (second.candidates.length === 0 && second.escalate.length === 0 && second.human.length === 0) return first
-  return { ...second, key: norm.key, candidates: second.candidates.map((c) => ({ ...c, method: 'pinyin' as const })) }
+  return { ...second, key: norm.key, correctedKey: corrected, candidates: second.candidates.map((c) => ({ ...c, method: 'pinyin' as const })) }
 }
 
 interface Chosen extends Candidate { score?: number }
@@ -138,7 +138,7 @@ interface Chosen extends Candidate { score?: number }
 const isWelcomeGreeting = (c: Candidate): boolean => c.entry.kind === 'rule' && c.entry.intent === 'greeting' && (c.entry.source as Rule).reply === undefined
 
 // Forms of address and particles around a greeting ("亲在吗呀", "老板你好") that ask nothing more.
-const GREETING_FILLER = /[亲宝贝老板客服小姐姐美女帅哥您你好请问在吗嘛呢呀啊哈哦喔啦了的一下]/g
+const GREETING_FILLER = /[亲宝贝老板客服小姐姐美女帅哥您你好请问在吗嘛呢呀啊哈哦喔啦了的一下喂喽嗨有人木鸭哇伐]|ya/g
 const MORE_THAN_A_GREETING = 4
 
 /** True when, the greeting words and fillers taken out, the message still says something. */

@@ -24,6 +24,8 @@ export interface Veto { entry: Entry; by: string }
 
 export interface Analysis {
   key: string
+  /** the key after typo correction, when the answer came from it */
+  correctedKey?: string
   canonical: string
   escalate: string[]
   human: string[]
@@ -75,12 +77,28 @@ export function analyse (shop: CompiledShop, text: { key: string; canonical: str
     if (!atBoundary(key, m.begin, m.end)) continue
     hits.push({ keyword: m.keyword, begin: m.begin, end: m.end, roles: shop.roles.get(m.keyword) ?? [] })
   }
+  // Regexes: one pass of the set, then positions only for the few that matched.
+  const regexHits = new Map<number, Array<{ text: string; begin: number }>>()
+  if (shop.regexSet) {
+    for (const i of shop.regexSet.match(key)) {
+      const owner = shop.regexOwners[i]!
+      const m = owner.pattern.matcher(key)
+      if (!m.find()) continue
+      const list = regexHits.get(owner.entry) ?? []
+      list.push({ text: m.group() ?? '', begin: m.start() })
+      regexHits.set(owner.entry, list)
+    }
+  }
+
   // Longest match wins: a positive hit inside a longer positive hit is not a question of its own
-  // (运费 inside 运费险, 退货 inside 退货运费).
+  // (运费 inside 运费险, 退货 inside 退货运费), nor inside a longer regex match ("换的话邮费" is about
+  // return postage, not free shipping).
   const positive = hits.filter((h) => h.roles.some(isPositive))
+  const spans: Array<{ begin: number; end: number }> = [...positive]
+  for (const list of regexHits.values()) for (const r of list) spans.push({ begin: r.begin, end: r.begin + r.text.length })
   const shadowed = new Set<Hit>()
   for (const h of positive) {
-    for (const o of positive) {
+    for (const o of spans) {
       if (o !== h && o.end - o.begin > h.end - h.begin && o.begin <= h.begin && o.end >= h.end) { shadowed.add(h); break }
     }
   }
@@ -119,19 +137,6 @@ export function analyse (shop: CompiledShop, text: { key: string; canonical: str
   }
   // "不会给差评" contains 差评: a negated complaint word is not a complaint.
   const realEscalate = escalate.filter((kw) => !hits.some((h) => h.keyword === kw && escalateNot.some((n) => n.begin <= h.begin && n.end >= h.end)))
-
-  // Regexes: one pass of the set, then positions only for the few that matched.
-  const regexHits = new Map<number, Array<{ text: string; begin: number }>>()
-  if (shop.regexSet) {
-    for (const i of shop.regexSet.match(key)) {
-      const owner = shop.regexOwners[i]!
-      const m = owner.pattern.matcher(key)
-      if (!m.find()) continue
-      const list = regexHits.get(owner.entry) ?? []
-      list.push({ text: m.group() ?? '', begin: m.start() })
-      regexHits.set(owner.entry, list)
-    }
-  }
 
   // A height and a weight together are a size question in a clothes shop even with no keyword
   // ("163 98斤", "1.68m 52kg"): every size chart fires, and its `not` and `all` still apply.

@@ -26,13 +26,16 @@ export function canonical (text: string): string {
 
 // WeChat / Taobao render emoji as bracketed names: [微笑] [捂脸] [OK]. Short, no spaces inside.
 const EMOJI_CODE = /\[[^\]\s]{1,6}\]/gu
+// Anger is the one feeling an emoji adds that the bot must act on (a complaint goes first): angry
+// emoji and codes become the word 发怒, which the complaint lexicon holds; the rest are ignored.
+const ANGER = /[\u{1F621}\u{1F92C}\u{1F47F}\u{1F4A2}]|\[(?:发怒|怒|咒骂|骂|愤怒)\]/gu
 // Everything that is not a letter or a number (in any script) separates words.
 const SEPARATORS = /[^\p{L}\p{N}]+/gu
 const ASCII_WORD_END = /[a-z0-9]$/
 const ASCII_WORD_START = /^[a-z0-9]/
 
 export function keyFromCanonical (canon: string): string {
-  const parts = canon.replace(EMOJI_CODE, ' ').split(SEPARATORS)
+  const parts = canon.replace(ANGER, ' 发怒 ').replace(EMOJI_CODE, ' ').split(SEPARATORS)
   let out = ''
   for (const part of parts) {
     if (part === '') continue

@@ -27,8 +27,12 @@ declare module 'natural/lib/natural/classifiers/bayes_classifier.js' {
     classify (tokens: string[]): string
     /** token → document count; its enumeration order numbers the features */
     features: Record<string, number>
-    /** apparatus' model: a sparse observation is an object of feature indices */
-    classifier: { getClassifications (observation: Record<number, number>): Array<{ label: string; value: number }> }
+    /** apparatus' model: a sparse observation is an object whose values are feature indices */
+    classifier: {
+      addExample (observation: Record<number, number>, label: string): void
+      train (): void
+      getClassifications (observation: Record<number, number>): Array<{ label: string; value: number }>
+    }
   }
   export default BayesClassifier
 }
