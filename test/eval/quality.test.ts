@@ -33,6 +33,14 @@ describe('answer quality on the labelled buyer messages', () => {
     expect(overall.coverage).toBeGreaterThanOrEqual(0.85)
   })
 
+  it.each(['holdout.jsonl', 'blind.jsonl'])('holds on the other labelled sets too: %s', async (file) => {
+    const other = parseLabelled(await readFile(new URL(`../fixtures/${file}`, import.meta.url), 'utf8'))
+    const { overall, mistakes } = evaluate(engine, other)
+    const detail = mistakes.slice(0, 15).map((m) => `${m.text} → ${m.got.join('+')} (expected ${m.expected.join('+')})`).join('\n')
+    expect(overall.precision, detail).toBeGreaterThanOrEqual(0.97)
+    expect(overall.coverage).toBeGreaterThanOrEqual(0.85)
+  })
+
   it('never answers a complaint with a canned reply', () => {
     const complaints = messages.filter((m) => m.intents.includes('complaint'))
     const { perIntent } = evaluate(engine, complaints)
