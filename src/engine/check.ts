@@ -62,16 +62,25 @@ export function checkEngine (engine: ShopEngine): CheckReport {
     owners.set(key, [...(owners.get(key) ?? []), e.id])
   }
   const keys = [...owners.keys()]
+  // one line per (rule, keyword, other rule): 运费 inside fifteen return-postage phrases is one thing to read
+  const nested = new Map<string, { a: string; b: string; short: string; longs: string[] }>()
   for (const short of keys) {
     for (const long of keys) {
       if (short === long || !long.includes(short)) continue
       for (const a of owners.get(short)!) for (const b of owners.get(long)!) {
         // within one intent the longer keyword answering is the point; across intents it is worth a look
         if (a === b || intentOf(a) === intentOf(b)) continue
-        const entry = engine.compiled.entries.find((x) => x.id === a)!
-        conflicts.push({ shopId: engine.shopId, kind: 'keyword_overlap', ruleId: a, other: b, file: entry.source.file, line: entry.source.line, detail: `keyword "${short}" is inside "${long}" of "${b}": where "${long}" is written, "${b}" answers` })
+        const k = `${a}\u0000${short}\u0000${b}`
+        const n = nested.get(k)
+        if (n) n.longs.push(long)
+        else nested.set(k, { a, b, short, longs: [long] })
       }
     }
+  }
+  for (const { a, b, short, longs } of nested.values()) {
+    const entry = engine.compiled.entries.find((x) => x.id === a)!
+    const shown = longs.length <= 3 ? longs.map((l) => `"${l}"`).join(', ') : `${longs.slice(0, 3).map((l) => `"${l}"`).join(', ')} and ${longs.length - 3} more`
+    conflicts.push({ shopId: engine.shopId, kind: 'keyword_overlap', ruleId: a, other: b, file: entry.source.file, line: entry.source.line, detail: `keyword "${short}" is inside ${shown} of "${b}": where ${longs.length === 1 ? 'it is' : 'they are'} written, "${b}" answers` })
   }
   for (const same of [...owners].filter(([, ids]) => new Set(ids.map(intentOf)).size > 1)) {
     const [k, ids] = same
