@@ -19,21 +19,22 @@ export interface RedisStoreOptions {
   conversationTtlMs?: number
 }
 
-type Scripts = Record<'commit' | 'conversation' | 'claim' | 'heartbeat' | 'resolve' | 'release' | 'stats', (...args: Array<string | number>) => Promise<unknown>>
+type Scripts = Record<'commit' | 'conversation' | 'claim' | 'heartbeat' | 'resolve' | 'release' | 'ticket' | 'stats', (...args: Array<string | number>) => Promise<unknown>>
 
 const LUA_DIR = new URL('./lua/', import.meta.url)
 
-/** Loads lua/*.lua with the shared prelude; `name-N.lua` declares N keys. */
+/** Loads lua/*.lua, each after the shared `_*.lua` files in name order; `name-N.lua` declares N keys. */
 function defineScripts (redis: Redis): Scripts {
-  const prelude = readFileSync(new URL('_prelude.lua', LUA_DIR), 'utf8')
-  for (const file of readdirSync(LUA_DIR)) {
+  const files = readdirSync(LUA_DIR).sort()
+  const prelude = files.filter((f) => f.startsWith('_') && f.endsWith('.lua')).map((f) => readFileSync(new URL(f, LUA_DIR), 'utf8')).join('\n')
+  for (const file of files) {
     const m = /^([a-z]+)-(\d+)\.lua$/.exec(file)
     if (!m) continue
     if (typeof (redis as unknown as Record<string, unknown>)[`ar_${m[1]}`] === 'function') continue
     redis.defineCommand(`ar_${m[1]}`, { numberOfKeys: Number(m[2]), lua: `${prelude}\n${readFileSync(new URL(file, LUA_DIR), 'utf8')}` })
   }
   const r = redis as unknown as Record<string, (...a: Array<string | number>) => Promise<unknown>>
-  const names = ['commit', 'conversation', 'claim', 'heartbeat', 'resolve', 'release', 'stats'] as const
+  const names = ['commit', 'conversation', 'claim', 'heartbeat', 'resolve', 'release', 'ticket', 'stats'] as const
   return Object.fromEntries(names.map((n) => [n, (...a: Array<string | number>) => r[`ar_${n}`]!.call(redis, ...a)])) as Scripts
 }
 
@@ -136,7 +137,7 @@ export function createRedisStore (opts: RedisStoreOptions): Store {
 
     async getConversation (shop, conversationId, now): Promise<ConversationState> {
       await connected()
-      const flat = await s.conversation(`${base(shop)}conv:${conversationId}`, base(shop), now).catch((e) => mapError(e)) as string[]
+      const flat = await s.conversation(`${base(shop)}conv:${conversationId}`, base(shop), now, claimTimeoutMs).catch((e) => mapError(e)) as string[]
       const h = pairs(flat)
       const state: ConversationState = {}
       if (h.lastSeenAt) state.lastSeenAt = Number(h.lastSeenAt)
@@ -183,20 +184,19 @@ export function createRedisStore (opts: RedisStoreOptions): Store {
 
     async resolve (shop, id, agentId) {
       await connected()
-      await s.resolve(`${base(shop)}claims`, base(shop), Date.now(), id, agentId).catch((e) => mapError(e, id))
+      await s.resolve(`${base(shop)}claims`, base(shop), Date.now(), id, agentId, claimTimeoutMs).catch((e) => mapError(e, id))
     },
 
     async release (shop, id, agentId) {
       await connected()
-      await s.release(`${base(shop)}claims`, base(shop), Date.now(), id, agentId).catch((e) => mapError(e, id))
+      await s.release(`${base(shop)}claims`, base(shop), Date.now(), id, agentId, claimTimeoutMs).catch((e) => mapError(e, id))
     },
 
     async getTicket (shop, id) {
       await connected()
-      const b = base(shop)
-      const [h, chat] = await Promise.all([redis.hgetall(`${b}ticket:${id}`), redis.lrange(`${b}chat:${id}`, 0, -1)]).catch((e) => mapError(e, id))
-      if (!h.id) return null
-      return toTicket(shop, [Object.entries(h).flat(), chat])
+      // a script, not HGETALL: a chat a desk took with XREADGROUP must read as claimed, by that desk
+      const reply = await s.ticket(`${base(shop)}ticket:${id}`, base(shop), Date.now(), id, claimTimeoutMs).catch((e) => mapError(e, id))
+      return reply ? toTicket(shop, reply as [string[], string[]]) : null
     },
 
     async stats (shop, now = Date.now()): Promise<HandoffStats> {

@@ -1,26 +1,11 @@
--- Shared by every script (prepended when loaded). All keys of one shop live under ARGV[1], the
--- shop's base prefix "<prefix>{<shop>}:", so they share one Redis Cluster slot (hash tag).
--- ARGV[1] base prefix, ARGV[2] now (epoch ms).
+-- Shared by every script (prepended when loaded, before _settle.lua). All keys of one shop live
+-- under ARGV[1], the shop's base prefix "<prefix>{<shop>}:", so they share one Redis Cluster slot
+-- (hash tag). ARGV[1] base prefix, ARGV[2] now (epoch ms).
 local base = ARGV[1]
 local now = tonumber(ARGV[2])
-
--- Claims whose agent missed the heartbeat go back to the queue in their original place.
-local function requeue_expired()
-  local expired = redis.call('ZRANGEBYSCORE', base .. 'claims', '-inf', now)
-  for _, id in ipairs(expired) do
-    redis.call('ZREM', base .. 'claims', id)
-    local t = base .. 'ticket:' .. id
-    if redis.call('EXISTS', t) == 1 then
-      redis.call('ZADD', base .. 'waiting', redis.call('HGET', t, 'score'), id)
-      redis.call('ZADD', base .. 'waiting-since', redis.call('HGET', t, 'createdAt'), id)
-      redis.call('HSET', t, 'status', 'waiting', 'agentId', '')
-      local conv = base .. 'conv:' .. redis.call('HGET', t, 'conversationId')
-      if redis.call('HGET', conv, 'ticketId') == id then
-        redis.call('HSET', conv, 'ticketStatus', 'waiting', 'agentId', '')
-      end
-    end
-  end
-end
+-- Consumer that holds the entries of tickets back in the queue after a claim, so a desk's own
+-- pending list (XPENDING ... <me>) only ever shows chats it still holds.
+local PARKED = '_queue'
 
 local function ticket_reply(id)
   local t = base .. 'ticket:' .. id
@@ -36,4 +21,59 @@ local function owned(id, agent)
     return redis.error_reply('AR_NOT_OWNER')
   end
   return nil
+end
+
+local function set_conv(id, status, agent)
+  local conv = base .. 'conv:' .. redis.call('HGET', base .. 'ticket:' .. id, 'conversationId')
+  if redis.call('HGET', conv, 'ticketId') == id then redis.call('HSET', conv, 'ticketStatus', status, 'agentId', agent) end
+end
+
+-- The first claim of a ticket counts for the 3-minute reply-rate stat.
+local function count_first_claim(id, at)
+  local t = base .. 'ticket:' .. id
+  if redis.call('HGET', t, 'claimedAt') then return end
+  redis.call('HSET', t, 'claimedAt', at)
+  local createdAt = tonumber(redis.call('HGET', t, 'createdAt'))
+  if at - createdAt <= 180000 then redis.call('ZADD', base .. 'claimed-3m', createdAt, id) end
+  redis.call('ZREMRANGEBYSCORE', base .. 'claimed-3m', '-inf', now - 86400000)
+end
+
+-- A ticket taken by an agent: out of the queue, leased, the bot silent in its conversation.
+-- via: 'http' (the service's claim; kept alive by its heartbeat) or 'stream' (a raw XREADGROUP;
+-- kept alive by XCLAIM, i.e. by the entry's idle time in the consumer group).
+local function mark_claimed(id, agent, at, lease, via)
+  local t = base .. 'ticket:' .. id
+  redis.call('ZREM', base .. 'waiting', id)
+  redis.call('ZREM', base .. 'waiting-since', id)
+  redis.call('ZREM', base .. 'fresh', id)
+  redis.call('ZADD', base .. 'claims', lease, id)
+  redis.call('HSET', t, 'status', 'claimed', 'agentId', agent, 'lastBeat', at, 'via', via, 'delivered', '1')
+  if via == 'stream' then redis.call('SADD', base .. 'stream-claims', id) end
+  count_first_claim(id, at)
+  set_conv(id, 'claimed', agent)
+end
+
+-- Back to the queue in its original place (score); its entry is parked, not left with the agent.
+local function to_queue(id)
+  local t = base .. 'ticket:' .. id
+  redis.call('ZREM', base .. 'claims', id)
+  redis.call('SREM', base .. 'stream-claims', id)
+  redis.call('ZADD', base .. 'waiting', redis.call('HGET', t, 'score'), id)
+  redis.call('ZADD', base .. 'waiting-since', redis.call('HGET', t, 'createdAt'), id)
+  redis.call('HSET', t, 'status', 'waiting', 'agentId', '', 'via', '')
+  redis.call('XCLAIM', redis.call('HGET', t, 'stream'), 'agents', PARKED, 0, redis.call('HGET', t, 'entry'), 'JUSTID')
+  set_conv(id, 'waiting', '')
+end
+
+-- Resolved: entry acknowledged and deleted, ticket gone, the conversation back to the bot.
+local function close_ticket(id)
+  local t = base .. 'ticket:' .. id
+  local stream, entry = redis.call('HGET', t, 'stream'), redis.call('HGET', t, 'entry')
+  redis.call('XACK', stream, 'agents', entry)
+  redis.call('XDEL', stream, entry)
+  local conv = base .. 'conv:' .. redis.call('HGET', t, 'conversationId')
+  if redis.call('HGET', conv, 'ticketId') == id then redis.call('HDEL', conv, 'ticketId', 'ticketStatus', 'agentId') end
+  for _, z in ipairs({ 'claims', 'waiting', 'waiting-since', 'fresh' }) do redis.call('ZREM', base .. z, id) end
+  redis.call('SREM', base .. 'stream-claims', id)
+  redis.call('DEL', t, base .. 'chat:' .. id)
 end

@@ -1,35 +1,45 @@
--- Claim the first waiting ticket: urgent before normal, then order of entry. A new ticket is
--- delivered to the agent through the consumer group (XREADGROUP); a released or expired one is
--- moved to the agent's pending list (XCLAIM).
+-- Claim the first waiting ticket: urgent before normal, then order of entry. A fresh ticket's entry
+-- is delivered to the agent through the consumer group, that entry and no other (a desk reading the
+-- stream with XREADGROUP gets the next one); a ticket back in the queue is moved from the parked
+-- consumer to the agent (XCLAIM).
 -- KEYS[1] <base>waiting   ARGV[3] agentId   ARGV[4] claim timeout ms
-requeue_expired()
-local agent = ARGV[3]
+local agent, timeout = ARGV[3], tonumber(ARGV[4])
+settle(timeout)
 redis.call('ZADD', base .. 'agents', now, agent)
-local first = redis.call('ZRANGE', KEYS[1], 0, 0)
-if #first == 0 then return false end
-local id = first[1]
-local t = base .. 'ticket:' .. id
-local stream, entry = redis.call('HGET', t, 'stream'), redis.call('HGET', t, 'entry')
-if redis.call('HGET', t, 'delivered') == '0' then
-  redis.call('XREADGROUP', 'GROUP', 'agents', agent, 'COUNT', 1, 'STREAMS', stream, '>')
-  -- whatever XREADGROUP delivered, this ticket's entry must end up with this agent
-  redis.call('XCLAIM', stream, 'agents', agent, 0, entry, 'JUSTID')
-  redis.call('HSET', t, 'delivered', '1')
-else
-  redis.call('XCLAIM', stream, 'agents', agent, 0, entry, 'JUSTID')
+
+-- settle() left the group's next undelivered entry as the oldest fresh ticket's, unless entries no
+-- ticket refers to lie before it: those are skipped (SETID), never handed out
+local function deliver(stream, entry, priority)
+  local g = groups[stream]
+  local nxt = redis.call('XRANGE', stream, '(' .. g.last, '+', 'COUNT', 1)[1]
+  if nxt and nxt[1] == entry then
+    redis.call('XREADGROUP', 'GROUP', 'agents', agent, 'COUNT', 1, 'STREAMS', stream, '>')
+  else
+    redis.call('XGROUP', 'SETID', stream, 'agents', entry)
+    redis.call('XCLAIM', stream, 'agents', agent, 0, entry, 'FORCE', 'JUSTID')
+  end
+  -- the group moved by this claim, not by a desk: the next settle() need not re-check raw claims
+  redis.call('HSET', base .. 'group-seen', priority, entry .. ' ' .. (g.pending + 1))
 end
-redis.call('ZREM', KEYS[1], id)
-redis.call('ZREM', base .. 'waiting-since', id)
-redis.call('ZADD', base .. 'claims', now + tonumber(ARGV[4]), id)
-redis.call('HSET', t, 'status', 'claimed', 'agentId', agent, 'lastBeat', now)
-if not redis.call('HGET', t, 'claimedAt') then
-  redis.call('HSET', t, 'claimedAt', now)
-  local createdAt = tonumber(redis.call('HGET', t, 'createdAt'))
-  if now - createdAt <= 180000 then redis.call('ZADD', base .. 'claimed-3m', createdAt, id) end
-  redis.call('ZREMRANGEBYSCORE', base .. 'claimed-3m', '-inf', now - 86400000)
+
+-- bounded rounds: a ticket a desk took with XREADGROUP beyond settle()'s batch goes to that desk
+for _ = 1, 10 do
+  local id = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
+  if not id then return false end
+  local t = base .. 'ticket:' .. id
+  local stream, entry, priority = redis.call('HGET', t, 'stream'), redis.call('HGET', t, 'entry'), redis.call('HGET', t, 'priority')
+  local fresh = redis.call('HGET', t, 'delivered') == '0'
+  if fresh and id_at_or_before(entry, groups[stream].last) then
+    take_raw(id, timeout)
+  else
+    if fresh then
+      deliver(stream, entry, priority)
+    else
+      -- FORCE: back in the pending list even if a stale desk acknowledged the parked entry
+      redis.call('XCLAIM', stream, 'agents', agent, 0, entry, 'FORCE', 'JUSTID')
+    end
+    mark_claimed(id, agent, now, now + timeout, 'http')
+    return ticket_reply(id)
+  end
 end
-local conv = base .. 'conv:' .. redis.call('HGET', t, 'conversationId')
-if redis.call('HGET', conv, 'ticketId') == id then
-  redis.call('HSET', conv, 'ticketStatus', 'claimed', 'agentId', agent)
-end
-return ticket_reply(id)
+return false

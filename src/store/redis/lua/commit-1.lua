@@ -9,7 +9,7 @@
 -- ARGV[17] claim timeout ms  ARGV[18] analytics TTL s  ARGV[19..] chat entries (JSON each)
 local existing = redis.call('GET', KEYS[1])
 if existing then return { 1, existing } end
-requeue_expired()
+settle(tonumber(ARGV[17]))
 
 local conv = base .. 'conv:' .. ARGV[3]
 redis.call('HSET', conv, 'lastSeenAt', ARGV[5])
@@ -55,6 +55,8 @@ if ARGV[8] ~= '' then
     local entry = redis.call('XADD', stream, '*', 'ticket', id, 'conversation', ARGV[3], 'priority', priority)
     redis.call('HSET', base .. 'ticket:' .. id, 'priority', priority, 'score', score, 'stream', stream, 'entry', entry, 'delivered', '0')
     redis.call('ZADD', base .. 'waiting', score, id)
+    -- never delivered yet: settle() watches these for a desk's XREADGROUP
+    redis.call('ZADD', base .. 'fresh', score, id)
   end
   if not ticket then
     ticket = ARGV[10]

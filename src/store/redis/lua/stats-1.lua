@@ -1,5 +1,5 @@
 -- Queue health. KEYS[1] <base>waiting  ARGV[3] claim timeout ms
-requeue_expired()
+settle(tonumber(ARGV[3]))
 local waiting = redis.call('ZCARD', KEYS[1])
 local urgent = redis.call('ZCOUNT', KEYS[1], '-inf', 1e13 - 1)
 local oldest = redis.call('ZRANGE', base .. 'waiting-since', 0, 0, 'WITHSCORES')
