@@ -205,6 +205,7 @@ function firstMissingGroup (groups: number, hit: Map<number, number>): number | 
 }
 
 const NUMBER_TOKEN = /\d+/g
+const BARE_NUMBER = /^\d+$/
 // Without a catalog keyword, a bare code is a question about an item only when it is nearly the
 // whole message: "888有吗", "888呢", "#888号". "165 110斤" is figures, "3件" a quantity.
 const CODE_QUESTION = /^(?:有没有|请问|有)?#?\d{2,5}(?:号|色|号色)?(?:有吗|有没有|还有吗|呢|吗|怎么样|咋样|好看吗|如何)?$/
@@ -233,7 +234,8 @@ function catalogMode (
       if (names.has(code) || prices.has(code)) continue
       if (pattern.matches(code)) codes.push(code)
     }
-    if (codes.length > 0 && (keyword || CODE_QUESTION.test(key))) return { mode: 'unknown', items: [], tones: [...tones], codes }
+    // a number alone ("165") is more likely a height or an order detail than a shade we lack
+    if (codes.length > 0 && (keyword || (CODE_QUESTION.test(key) && !BARE_NUMBER.test(key)))) return { mode: 'unknown', items: [], tones: [...tones], codes }
   }
   if (!keyword) return undefined
   if (tones.size > 0) return { mode: 'suits', items: [], tones: [...tones], codes: [] }
