@@ -9,7 +9,8 @@ import { requireToken } from '../plugins/auth.js'
 const MAX_WAIT_MS = 30_000
 
 const agentBody = z.object({
-  agentId: z.string().min(1).max(128).describe('Who holds the claim; heartbeat/resolve/release must name the same agent'),
+  // names starting with "_" are the store's own consumers in the stream group (_queue holds returned chats)
+  agentId: z.string().min(1).max(128).regex(/^[^_]/, 'must not start with "_" (reserved)').describe('Who holds the claim; heartbeat/resolve/release must name the same agent'),
   shopId: shopIdSchema.optional()
 })
 

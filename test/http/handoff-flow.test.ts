@@ -86,3 +86,12 @@ describe.each(stores)('handoff over HTTP (%s store)', (_name, env) => {
     expect(ans.json().replies[0].text).toContain('M')
   })
 })
+
+describe('agent names', () => {
+  it('"_queue" and other names starting with "_" are reserved for the store', async () => {
+    const app = await build()
+    const res = await app.inject({ method: 'POST', url: '/v1/handoff/claim', payload: { agentId: '_queue' } })
+    expect(res.statusCode).toBe(400)
+    expect(res.json()).toMatchObject({ code: 'AR_ERR_VALIDATION', details: [{ field: 'agentId' }] })
+  })
+})
