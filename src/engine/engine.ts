@@ -11,8 +11,13 @@ export interface Fallback {
   classify (key: string): { entryIndex: number; score: number; method: 'classifier' | 'pinyin' } | undefined
 }
 
+/** Chinese shops keep Beijing time; a shop without `hours` counts its days there too. */
+export const DEFAULT_TIME_ZONE = 'Asia/Shanghai'
+
 export interface ShopEngine {
   shopId: string
+  /** the shop's time zone (`hours.timezone`): business hours and the days of the unanswered list */
+  timeZone: string
   rules: ShopRules
   compiled: CompiledShop
   hours?: CompiledHours
@@ -25,6 +30,7 @@ export function buildEngine (rules: ShopRules, fallbackFactories: FallbackFactor
   const compiled = compileShop(rules)
   return {
     shopId: rules.shopId,
+    timeZone: rules.hours?.timezone ?? DEFAULT_TIME_ZONE,
     rules,
     compiled,
     hours: rules.hours ? compileHours(rules.hours) : undefined,

@@ -58,7 +58,8 @@ const route: FastifyPluginAsyncZod<OperatorRouteOptions> = async (app, opts) => 
   }, async (req) => {
     const engine = engineOf(req.query.shopId)
     // fetch more than asked: near-duplicates fold several rows into one
-    const rows = await app.store.topUnmatched(engine.shopId, req.query.days, req.query.limit * 4)
+    // days are the shop's calendar days (hours.timezone, Beijing time by default)
+    const rows = await app.store.topUnmatched(engine.shopId, req.query.days, req.query.limit * 4, Date.now(), engine.timeZone)
     return { shopId: engine.shopId, days: req.query.days, questions: mergeNearDuplicates(rows, req.query.limit) }
   })
 }

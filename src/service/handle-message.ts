@@ -10,6 +10,7 @@ import type { ShopEngine } from '../engine/engine.js'
 import { renderTemplate } from '../replies/template.js'
 import { matchKey } from '../matching/normalise.js'
 import { ERR_STORE_UNAVAILABLE } from '../errors.js'
+import { dayKey } from '../store/ticket-order.js'
 import type { Pick } from '../engine/answer.js'
 
 export interface BuyerMessage {
@@ -97,7 +98,7 @@ export async function handleMessage (engine: ShopEngine, msg: BuyerMessage, deps
       pending: decision.pending,
       chat,
       handoff: decision.handoff ? { reason: decision.handoff.reason, priority: decision.handoff.priority } : undefined,
-      unmatched: decision.unmatched && msg.text ? { key: matchKey(msg.text), text: msg.text.slice(0, ANALYTICS_TEXT_MAX) } : undefined,
+      unmatched: decision.unmatched && msg.text ? { key: matchKey(msg.text), text: msg.text.slice(0, ANALYTICS_TEXT_MAX), day: dayKey(now, engine.timeZone) } : undefined,
       body
     })
     return finish(deps, msg.shopId, render(result.body as StoredBody, result.ticket), result.duplicate)

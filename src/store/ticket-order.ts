@@ -12,8 +12,15 @@ export function rank (priority: Priority): number {
   return priority === 'urgent' ? 0 : 1
 }
 
-export function dayKey (now: number): string {
-  return new Date(now).toISOString().slice(0, 10)
+const dayFormats = new Map<string, Intl.DateTimeFormat>()
+
+/** The calendar day (YYYY-MM-DD) of an instant in a time zone: a Beijing shop's day starts at 00:00 Beijing time. */
+export function dayKey (now: number, timeZone = 'UTC'): string {
+  if (timeZone === 'UTC') return new Date(now).toISOString().slice(0, 10)
+  let f = dayFormats.get(timeZone)
+  // en-CA formats dates as YYYY-MM-DD
+  if (!f) dayFormats.set(timeZone, (f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })))
+  return f.format(now)
 }
 
 export function emptyStats (): HandoffStats {

@@ -62,8 +62,8 @@ export interface CommitInput {
   /** ask for a ticket; if the conversation already has an open one, the chat is appended to it
    *  and an urgent request upgrades a waiting normal ticket to urgent */
   handoff?: { reason: HandoffReason; priority: Priority }
-  /** count this message in the unanswered-question analytics */
-  unmatched?: { key: string; text: string }
+  /** count this message in the unanswered-question analytics, on `day` (YYYY-MM-DD in the shop's time zone; default the UTC day) */
+  unmatched?: { key: string; text: string; day?: string }
   /** the response body to replay on redelivery of the same messageId (JSON-serialisable) */
   body: unknown
 }
@@ -138,7 +138,8 @@ export interface Store {
   getTicket(shopId: string, ticketId: string): Promise<Ticket | null>
   stats(shopId: string, now?: number): Promise<HandoffStats>
 
-  topUnmatched(shopId: string, days: number, limit: number, now?: number): Promise<UnmatchedCount[]>
+  /** the last `days` calendar days in `timeZone` (default UTC), today included */
+  topUnmatched(shopId: string, days: number, limit: number, now?: number, timeZone?: string): Promise<UnmatchedCount[]>
 
   /** true when the backing store answers */
   ping(): Promise<boolean>

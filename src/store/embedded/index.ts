@@ -159,7 +159,7 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): Store {
         wake.emit(shop)
       }
       if (input.unmatched) {
-        const dk = `${shop}|${dayKey(now)}`
+        const dk = `${shop}|${input.unmatched.day ?? dayKey(now)}`
         let day = unmatched.get(dk)
         if (!day) unmatched.set(dk, (day = new Map()))
         const u = day.get(input.unmatched.key) ?? { count: 0, examples: [] }
@@ -237,10 +237,10 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): Store {
       }
     },
 
-    async topUnmatched (shop, days, limit, now = Date.now()): Promise<UnmatchedCount[]> {
+    async topUnmatched (shop, days, limit, now = Date.now(), timeZone = 'UTC'): Promise<UnmatchedCount[]> {
       const sum = new Map<string, UnmatchedCount>()
       for (let d = 0; d < days; d++) {
-        for (const [key, v] of unmatched.get(`${shop}|${dayKey(now - d * DAY)}`) ?? []) {
+        for (const [key, v] of unmatched.get(`${shop}|${dayKey(now - d * DAY, timeZone)}`) ?? []) {
           const s = sum.get(key) ?? { key, count: 0, examples: [] }
           s.count += v.count
           for (const e of v.examples) if (s.examples.length < 5 && !s.examples.includes(e)) s.examples.push(e)

@@ -157,7 +157,7 @@ export function createRedisStore (opts: RedisStoreOptions): Store {
         `${b}idem:${input.messageId}`, b, input.now, input.conversationId, input.buyerId, input.lastSeenAt,
         pendingMode, input.pending ? JSON.stringify(input.pending) : '',
         input.handoff?.reason ?? '', input.handoff?.priority ?? '', randomUUID(),
-        input.unmatched?.key ?? '', input.unmatched?.text ?? '', dayKey(input.now),
+        input.unmatched?.key ?? '', input.unmatched?.text ?? '', input.unmatched?.day ?? dayKey(input.now),
         JSON.stringify(input.body ?? null), idemTtl, convTtl, claimTimeoutMs, analyticsTtlSec,
         ...input.chat.map((c) => JSON.stringify(c))
       ).catch((e) => mapError(e)) as [number, string]
@@ -214,10 +214,10 @@ export function createRedisStore (opts: RedisStoreOptions): Store {
       }
     },
 
-    async topUnmatched (shop, days, limit, now = Date.now()): Promise<UnmatchedCount[]> {
+    async topUnmatched (shop, days, limit, now = Date.now(), timeZone = 'UTC'): Promise<UnmatchedCount[]> {
       await connected()
       const b = base(shop)
-      const dayKeys = Array.from({ length: days }, (_, d) => `${b}unmatched:${dayKey(now - d * DAY)}`)
+      const dayKeys = Array.from({ length: days }, (_, d) => `${b}unmatched:${dayKey(now - d * DAY, timeZone)}`)
       const pipe = redis.pipeline()
       for (const k of dayKeys) pipe.zrevrange(k, 0, 999, 'WITHSCORES')
       const results = await pipe.exec().catch((e) => mapError(e))
