@@ -6,6 +6,8 @@
 local agent, timeout = ARGV[3], tonumber(ARGV[4])
 settle(timeout)
 redis.call('ZADD', base .. 'agents', now, agent)
+-- agents unseen for a day are forgotten, so the set stays the size of the team
+redis.call('ZREMRANGEBYSCORE', base .. 'agents', '-inf', now - 86400000)
 
 -- settle() left the group's next undelivered entry as the oldest fresh ticket's, unless entries no
 -- ticket refers to lie before it: those are skipped (SETID), never handed out
