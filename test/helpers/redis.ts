@@ -3,7 +3,9 @@
  * prefix per test, removed with SCAN after each test (the server is shared with other tests).
  */
 import { afterEach } from 'vitest'
-import { deleteKeys, newPrefix, REDIS_URL } from '../store/helpers.js'
+import type { Redis } from 'ioredis'
+import { deleteKeys, newPrefix, readyClient, REDIS_URL } from '../store/helpers.js'
+import { createEmbeddedStore, createRedisStore, type Store } from '../../src/store/index.js'
 
 export { REDIS_URL }
 
@@ -25,4 +27,19 @@ export function bothStores () {
     ['embedded', (): Record<string, string> => ({})],
     ['redis', (): Record<string, string> => ({ REDIS_URL, REDIS_PREFIX: prefix() })]
   ] as const
+}
+
+/** For describe.each over the stores themselves (no app): each call makes a fresh store, closed after the test. */
+export function storeFactories (): Array<[string, () => Promise<Store>]> {
+  const prefix = redisPrefixes()
+  const clients: Redis[] = []
+  afterEach(() => { for (const c of clients.splice(0)) c.disconnect() })
+  return [
+    ['embedded', async () => createEmbeddedStore()],
+    ['redis', async () => {
+      const redis = await readyClient()
+      clients.push(redis)
+      return createRedisStore({ redis, prefix: prefix() })
+    }]
+  ]
 }

@@ -3,16 +3,13 @@
  * for the morning; a complaint keeps its urgency and its apology; what the rules answer is answered.
  * The clock is passed in (the webhook uses the real one), on both stores.
  */
-import { describe, it, expect, beforeAll, afterEach } from 'vitest'
+import { describe, it, expect, beforeAll } from 'vitest'
 import { loadRulesDir } from '../../src/rules/load.js'
 import { buildEngine, type ShopEngine } from '../../src/engine/engine.js'
 import { handleMessage, type BuyerMessage } from '../../src/service/handle-message.js'
-import { createEmbeddedStore, createRedisStore } from '../../src/store/index.js'
-import type { Store } from '../../src/store/types.js'
 import { pickFirst } from '../../src/engine/answer.js'
 import { DEMO_RULES } from '../helpers/build.js'
-import { readyClient } from '../store/helpers.js'
-import { redisPrefixes } from '../helpers/redis.js'
+import { storeFactories } from '../helpers/redis.js'
 
 // Tuesday 23:00 in Shanghai: the demo shop is open 09:00-21:00 on weekdays
 const NIGHT = Date.parse('2026-11-24T15:00:00Z')
@@ -23,18 +20,7 @@ beforeAll(async () => {
   engine = buildEngine(shops.get('default')!)
 })
 
-const newPrefix = redisPrefixes()
-const closers: Array<() => Promise<void> | void> = []
-afterEach(async () => { for (const c of closers.splice(0)) await c() })
-
-const stores: Array<[string, () => Promise<Store>]> = [
-  ['embedded', async () => createEmbeddedStore()],
-  ['redis', async () => {
-    const redis = await readyClient()
-    closers.push(() => { redis.disconnect() })
-    return createRedisStore({ redis, prefix: newPrefix() })
-  }]
-]
+const stores = storeFactories()
 
 let n = 0
 const message = (text: string): BuyerMessage => ({ messageId: `night-${++n}`, conversationId: `night-c${n}`, buyerId: `b${n}`, shopId: 'default', type: 'text', text })

@@ -2,16 +2,13 @@
  * The unanswered list counts the shop's calendar days: a question at 23:30 Beijing time and one at
  * 00:30 the next night fall on two days, though both are the same UTC date.
  */
-import { describe, it, expect, beforeAll, afterEach } from 'vitest'
+import { describe, it, expect, beforeAll } from 'vitest'
 import { loadRulesDir } from '../../src/rules/load.js'
 import { buildEngine, type ShopEngine } from '../../src/engine/engine.js'
 import { handleMessage } from '../../src/service/handle-message.js'
-import { createEmbeddedStore, createRedisStore } from '../../src/store/index.js'
-import type { Store } from '../../src/store/types.js'
 import { dayKey } from '../../src/store/ticket-order.js'
 import { DEMO_RULES } from '../helpers/build.js'
-import { readyClient } from '../store/helpers.js'
-import { redisPrefixes } from '../helpers/redis.js'
+import { storeFactories } from '../helpers/redis.js'
 
 const LATE = Date.parse('2026-11-24T15:30:00Z') // 23:30 on the 24th in Beijing
 const AFTER_MIDNIGHT = Date.parse('2026-11-24T16:30:00Z') // 00:30 on the 25th in Beijing, still the 24th in UTC
@@ -21,9 +18,7 @@ beforeAll(async () => {
   const { shops } = await loadRulesDir(DEMO_RULES)
   engine = buildEngine(shops.get('default')!)
 })
-const newPrefix = redisPrefixes()
-const closers: Array<() => void> = []
-afterEach(() => { for (const c of closers.splice(0)) c() })
+const stores = storeFactories()
 
 it('dayKey reads the day in the given time zone', () => {
   expect(dayKey(AFTER_MIDNIGHT)).toBe('2026-11-24')
@@ -31,10 +26,7 @@ it('dayKey reads the day in the given time zone', () => {
   expect(engine.timeZone).toBe('Asia/Shanghai')
 })
 
-describe.each<[string, () => Promise<Store>]>([
-  ['embedded', async () => createEmbeddedStore()],
-  ['redis', async () => { const redis = await readyClient(); closers.push(() => redis.disconnect()); return createRedisStore({ redis, prefix: newPrefix() }) }]
-])('unanswered questions by the shop\'s day (%s store)', (_name, makeStore) => {
+describe.each(stores)('unanswered questions by the shop\'s day (%s store)', (_name, makeStore) => {
   it('yesterday evening is not today', async () => {
     const store = await makeStore()
     const send = (id: string, text: string, now: number) => handleMessage(engine, { messageId: id, conversationId: id, buyerId: id, shopId: 'default', type: 'text', text }, { store, log, now: () => now })
