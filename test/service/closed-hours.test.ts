@@ -4,8 +4,8 @@
  * The clock is passed in (the webhook uses the real one), on both stores.
  */
 import { describe, it, expect, beforeAll } from 'vitest'
-import { loadRulesDir } from '../../src/rules/load.js'
-import { buildEngine, type ShopEngine } from '../../src/engine/engine.js'
+import type { ShopEngine } from '../../src/engine/engine.js'
+import { engineFor } from '../helpers/engine.js'
 import { handleMessage, type BuyerMessage } from '../../src/service/handle-message.js'
 import { pickFirst } from '../../src/engine/answer.js'
 import { DEMO_RULES } from '../helpers/build.js'
@@ -15,10 +15,7 @@ import { storeFactories } from '../helpers/redis.js'
 const NIGHT = Date.parse('2026-11-24T15:00:00Z')
 const log = { warn () {} }
 let engine: ShopEngine
-beforeAll(async () => {
-  const { shops } = await loadRulesDir(DEMO_RULES)
-  engine = buildEngine(shops.get('default')!)
-})
+beforeAll(async () => { engine = await engineFor(DEMO_RULES) })
 
 const stores = storeFactories()
 

@@ -3,8 +3,8 @@
  * 00:30 the next night fall on two days, though both are the same UTC date.
  */
 import { describe, it, expect, beforeAll } from 'vitest'
-import { loadRulesDir } from '../../src/rules/load.js'
-import { buildEngine, type ShopEngine } from '../../src/engine/engine.js'
+import type { ShopEngine } from '../../src/engine/engine.js'
+import { engineFor } from '../helpers/engine.js'
 import { handleMessage } from '../../src/service/handle-message.js'
 import { dayKey } from '../../src/store/ticket-order.js'
 import { DEMO_RULES } from '../helpers/build.js'
@@ -14,10 +14,7 @@ const LATE = Date.parse('2026-11-24T15:30:00Z') // 23:30 on the 24th in Beijing
 const AFTER_MIDNIGHT = Date.parse('2026-11-24T16:30:00Z') // 00:30 on the 25th in Beijing, still the 24th in UTC
 const log = { warn () {} }
 let engine: ShopEngine
-beforeAll(async () => {
-  const { shops } = await loadRulesDir(DEMO_RULES)
-  engine = buildEngine(shops.get('default')!)
-})
+beforeAll(async () => { engine = await engineFor(DEMO_RULES) })
 const stores = storeFactories()
 
 it('dayKey reads the day in the given time zone', () => {
