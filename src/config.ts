@@ -3,7 +3,19 @@
  * variable's name instead of surfacing later as odd behaviour. Every variable is in README.md.
  */
 import { z } from 'zod'
-import { duration } from './rules/schema.js'
+
+const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const
+
+/** A duration with its unit: `30000` alone could be seconds or milliseconds, so it is refused with the form expected. */
+const duration = z.string().transform((raw, ctx) => {
+  const m = DURATION.exec(raw.trim())
+  if (!m) {
+    ctx.addIssue({ code: 'custom', message: `expected a duration with a unit, like 30s, 2m, 1h or 1500ms (got "${raw}")` })
+    return z.NEVER
+  }
+  return Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS]
+})
 
 const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')])
 

@@ -3,17 +3,22 @@ import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { loadConfig } from './config.js'
 
-const config = loadConfig()
+let config
 let app
 try {
+  config = loadConfig()
   app = await buildApp({ config })
 } catch (err) {
-  // an invalid rules directory lands here: print file:line and the reason, plainly
+  // an invalid environment or rules directory lands here: print the variable or file:line and the
+  // reason, plainly, without a stack trace an operator cannot act on
   console.error((err as Error).message)
   process.exit(1)
 }
-closeWithGrace({ delay: 10_000 }, async ({ err }) => {
+// SIGHUP is the reload signal (src/plugins/rules.ts), not a shutdown: close-with-grace would treat
+// it as one and the service would exit 0, silently, on `kill -HUP`
+closeWithGrace({ delay: 10_000, skip: ['SIGHUP'] }, async ({ err, signal }) => {
   if (err) app.log.error({ err }, 'shutting down after an error')
+  else app.log.info({ signal }, 'shutting down: pending claims end now, in-flight requests finish')
   await app.close()
 })
 await app.listen({ port: config.PORT, host: config.HOST })

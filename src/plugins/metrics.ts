@@ -15,6 +15,7 @@ export interface Metrics {
   decisionSeconds: Histogram
   rulesReloads: Counter<'result'>
   rulesLastReloadOk: Gauge
+  claimsWaiting: Gauge
 }
 
 declare module 'fastify' {
@@ -33,7 +34,8 @@ export default fp(async (app) => {
     degraded: new Counter({ name: 'autoreply_degraded_answers_total', help: 'Answers given while the store was unavailable', labelNames: ['shop'], registers: [registry] }),
     decisionSeconds: new Histogram({ name: 'autoreply_message_seconds', help: 'Time to handle one buyer message, store included', buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5], registers: [registry] }),
     rulesReloads: new Counter({ name: 'autoreply_rules_reloads_total', help: 'Rule reloads by result', labelNames: ['result'], registers: [registry] }),
-    rulesLastReloadOk: new Gauge({ name: 'autoreply_rules_last_reload_ok', help: '1 when the last rule reload succeeded, 0 when it was rejected', registers: [registry] })
+    rulesLastReloadOk: new Gauge({ name: 'autoreply_rules_last_reload_ok', help: '1 when the last rule reload succeeded, 0 when it was rejected', registers: [registry] }),
+    claimsWaiting: new Gauge({ name: 'autoreply_claims_waiting', help: 'Long-poll claims waiting for a chat right now', registers: [registry] })
   }
   app.decorate('metrics', metrics)
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {

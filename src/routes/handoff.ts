@@ -50,6 +50,11 @@ export interface HandoffRouteOptions { token?: string }
 
 const route: FastifyPluginAsyncZod<HandoffRouteOptions> = async (app, opts) => {
   const auth = requireToken(opts.token)
+  // on shutdown every pending long poll ends with 204 at once (instead of holding the close for the
+  // grace period) and claims nothing queued after the signal; preClose runs before in-flight
+  // requests are awaited
+  const shutdown = new AbortController()
+  app.addHook('preClose', async () => { shutdown.abort() })
   const common = { ...(auth ? { onRequest: auth } : {}) }
   const shopOf = (shopId?: string): string => {
     const id = shopId ?? DEFAULT_SHOP
@@ -72,7 +77,11 @@ const route: FastifyPluginAsyncZod<HandoffRouteOptions> = async (app, opts) => {
     let hungUp = false
     const onClose = () => { if (!reply.raw.writableEnded) hungUp = true }
     reply.raw.once('close', onClose)
-    const ticket = await app.store.claim(shopId, req.body.agentId, req.body.waitMs).finally(() => reply.raw.off('close', onClose))
+    app.metrics.claimsWaiting.inc()
+    const ticket = await app.store.claim(shopId, req.body.agentId, req.body.waitMs, undefined, shutdown.signal).finally(() => {
+      reply.raw.off('close', onClose)
+      app.metrics.claimsWaiting.dec()
+    })
     if (ticket && hungUp) {
       await app.store.release(shopId, ticket.id, req.body.agentId)
         .catch((err: Error) => req.log.warn({ ticketId: ticket.id, err: err.message }, 'could not release the claim of a desk that hung up; it returns after the claim timeout'))

@@ -128,8 +128,9 @@ export interface Store {
   getConversation(shopId: string, conversationId: string, now: number): Promise<ConversationState>
   commit(input: CommitInput): Promise<CommitResult>
 
-  /** oldest urgent ticket first, then oldest normal; waits up to waitMs for one; null when none */
-  claim(shopId: string, agentId: string, waitMs: number, now?: number): Promise<Ticket | null>
+  /** oldest urgent ticket first, then oldest normal; waits up to waitMs for one; null when none.
+   *  An aborted `signal` ends the wait at once with null and claims nothing after (shutdown). */
+  claim(shopId: string, agentId: string, waitMs: number, now?: number, signal?: AbortSignal): Promise<Ticket | null>
   heartbeat(shopId: string, ticketId: string, agentId: string): Promise<Ticket>
   /** closes the ticket: the conversation goes back to the bot */
   resolve(shopId: string, ticketId: string, agentId: string): Promise<void>

@@ -173,17 +173,22 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): Store {
       return { ...result, body: structuredClone(result.body) }
     },
 
-    async claim (shop, agentId, waitMs, now = Date.now()) {
+    async claim (shop, agentId, waitMs, now = Date.now(), signal) {
+      if (signal?.aborted) return null
       seen(shop, agentId, now)
       const got = tryClaim(shop, agentId, now)
       if (got || waitMs <= 0) return got
       return await new Promise<Ticket | null>((resolve) => {
+        const stop = () => { clearTimeout(timer); wake.off(shop, onWake); signal?.removeEventListener('abort', onAbort) }
         const onWake = () => {
           const t = tryClaim(shop, agentId, Date.now())
-          if (t) { clearTimeout(timer); wake.off(shop, onWake); resolve(t) }
+          if (t) { stop(); resolve(t) }
         }
-        const timer = setTimeout(() => { wake.off(shop, onWake); resolve(tryClaim(shop, agentId, Date.now())) }, waitMs)
+        // shutdown: end the wait now and take nothing queued after it
+        const onAbort = () => { stop(); resolve(null) }
+        const timer = setTimeout(() => { stop(); resolve(tryClaim(shop, agentId, Date.now())) }, waitMs)
         wake.on(shop, onWake)
+        signal?.addEventListener('abort', onAbort, { once: true })
       })
     },
 

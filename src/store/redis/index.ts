@@ -85,6 +85,16 @@ function toTicket (shopId: string, reply: [string[], string[]]): Ticket {
 }
 
 const CLAIM_POLL_MS = [25, 50, 100, 200, 250]
+
+/** A poll's pause that an abort (shutdown) cuts short. */
+function abortableSleep (ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve()
+    const done = () => { clearTimeout(timer); signal?.removeEventListener('abort', done); resolve() }
+    const timer = setTimeout(done, ms)
+    signal?.addEventListener('abort', done, { once: true })
+  })
+}
 const FIRST_CONNECT_WAIT_MS = 2000
 
 /**
@@ -164,15 +174,16 @@ export function createRedisStore (opts: RedisStoreOptions): Store {
       return parseRecord(reply[1], reply[0] === 1)
     },
 
-    async claim (shop, agentId, waitMs, now) {
+    async claim (shop, agentId, waitMs, now, signal) {
       const until = Date.now() + waitMs
       let attempt = 0
       for (;;) {
+        if (signal?.aborted) return null
         const t = await claimOnce(shop, agentId, now ?? Date.now())
         if (t || Date.now() >= until || closed) return t
         // polling keeps every instance's connection non-blocking; the bound keeps latency low
         const delay = Math.min(CLAIM_POLL_MS[Math.min(attempt++, CLAIM_POLL_MS.length - 1)]!, until - Date.now())
-        await new Promise((r) => setTimeout(r, Math.max(0, delay)))
+        await abortableSleep(Math.max(0, delay), signal)
       }
     },
 
