@@ -226,9 +226,9 @@ function handoff (
   const open = isOpen(engine.hours, now)
   const replies: string[] = []
   if (!open && hours) {
-    // a complaint keeps its reason and urgency; everything else waits for the morning
-    if (reason === 'complaint') replies.push(reply)
-    replies.push(pickRandom(hours.closed_reply))
+    // a complaint keeps its reason and urgency; everything else waits for the morning. One reply,
+    // never the escalate reply ("a supervisor now") beside the closed one ("nobody is here")
+    replies.push(pickRandom(reason === 'complaint' && hours.closed_complaint_reply ? hours.closed_complaint_reply : hours.closed_reply))
     return { ...base, action: 'handoff', replies, matched, unmatched, handoff: { reason: reason === 'complaint' ? reason : 'closed_hours', priority } }
   }
   if (reply !== '') replies.push(reply)

@@ -117,7 +117,10 @@ export const hoursSchema = z.strictObject({
     try { new Intl.DateTimeFormat('en', { timeZone: tz }); return true } catch { return false }
   }, 'unknown IANA time zone (e.g. Asia/Shanghai)').default('Asia/Shanghai'),
   open: z.record(dayRange, hhmm),
-  closed_reply: replyText
+  closed_reply: replyText,
+  // out of hours a complaint gets this one reply; without it, closed_reply alone: the escalate reply
+  // promises a supervisor right now, which beside "we are closed" contradicts itself
+  closed_complaint_reply: replyText.optional()
 })
 
 /** One file: every section optional, so operators can split a shop over many files. */

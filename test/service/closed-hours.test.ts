@@ -41,6 +41,22 @@ describe.each(stores)('J9 outside business hours (%s store)', (_name, makeStore)
     expect(res.replies.at(-1)!.text).toContain('下班')
   })
 
+  it('a complaint at night gets one reply, not "a supervisor now" beside "we are closed" (#14)', async () => {
+    const store = await makeStore()
+    const res = await handleMessage(engine, message('我要投诉 你们是骗子'), { store, log, now: () => NIGHT, pick: pickFirst })
+    expect(res.replies).toHaveLength(1)
+    expect(res.replies[0]!.text).not.toContain('请稍等')
+    expect(res.replies[0]!.text).toBe(engine.rules.hours!.closed_complaint_reply)
+  })
+
+  it('without closed_complaint_reply a complaint at night gets closed_reply alone', async () => {
+    const store = await makeStore()
+    const plain = { ...engine, rules: { ...engine.rules, hours: { ...engine.rules.hours!, closed_complaint_reply: undefined } } }
+    const res = await handleMessage(plain, message('我要投诉 你们是骗子'), { store, log, now: () => NIGHT, pick: pickFirst })
+    expect(res.replies.map((r) => r.text)).toEqual([engine.rules.hours!.closed_reply])
+    expect(res.handoff).toMatchObject({ reason: 'complaint', priority: 'urgent' })
+  })
+
   it('what the rules answer is still answered at night', async () => {
     const store = await makeStore()
     const res = await handleMessage(engine, message('包邮吗'), { store, log, now: () => NIGHT, pick: pickFirst })
