@@ -17,6 +17,12 @@ import { mergeNearDuplicates } from '../analytics/near-duplicates.js'
 import { classifierFallback } from '../matching/classifier.js'
 
 const out = (s = ''): void => { process.stdout.write(s + '\n') }
+// `check rules | head`: the reader has gone and has all it wanted; stop quietly instead of
+// crashing with an unhandled EPIPE on the next write
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+  throw err
+})
 
 /** A failure already explained to the operator: exit 1 without a stack trace. */
 class Failed extends Error {}

@@ -122,13 +122,16 @@ async function loadShop (shopId: string, files: string[], problems: RuleProblem[
     handoff: handoffSchema.parse({}),
     files: []
   }
-  const ids = new Map<string, string>()
+  // where each id was first seen, and when that file was last saved
+  const ids = new Map<string, { file: string; line: number; mtime: number }>()
   const singletons = new Map<string, string>()
   for (const file of files) {
     const name = shown(file)
     shop.files.push(name)
     let text: string
+    let mtime = 0
     try {
+      mtime = (await stat(file)).mtimeMs
       text = await readFile(file, 'utf8')
     } catch (err) {
       problems.push({ file: name, line: 0, message: `cannot read the file: ${errCode(err)} (saved while the rules were loading? the next save reloads)` })
@@ -147,10 +150,12 @@ async function loadShop (shopId: string, files: string[], problems: RuleProblem[
         const line = lineOf([section, i])
         const seen = ids.get(entry.id)
         if (seen) {
-          problems.push({ file: name, line, ruleId: entry.id, message: `id "${entry.id}" is already used at ${seen}; ids must be unique in a shop` })
+          // blame the file saved last: that is the one the operator just edited, whichever sorts first
+          const [blamed, other] = mtime >= seen.mtime ? [{ file: name, line }, seen] : [seen, { file: name, line }]
+          problems.push({ file: blamed.file, line: blamed.line, ruleId: entry.id, message: `id "${entry.id}" is already used at ${other.file}:${other.line}; ids must be unique in a shop` })
           return
         }
-        ids.set(entry.id, `${name}:${line}`)
+        ids.set(entry.id, { file: name, line, mtime })
         ;(into as unknown[]).push({ ...entry, file: name, line })
       })
     }

@@ -194,3 +194,16 @@ describe('shop-autoreply coverage', () => {
     expect(r.stderr).toBe('')
   })
 })
+
+describe('output into a pipe that closes early (#14)', () => {
+  it('`check rules | head -1` prints one line and no EPIPE crash', async () => {
+    const r = await new Promise<Run>((resolve) => {
+      execFile('bash', ['-c', `"${process.execPath}" "${BIN}" check rules | head -1`], { cwd: ROOT, timeout: 15_000 }, (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr })
+      })
+    })
+    expect(r.stdout.trim().split('\n')).toHaveLength(1)
+    expect(r.stderr).not.toContain('EPIPE')
+    expect(r.stderr).toBe('')
+  })
+})

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest'
-import { mkdtemp, writeFile, mkdir, rm, symlink } from 'node:fs/promises'
+import { mkdtemp, writeFile, mkdir, rm, symlink, utimes } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadRulesDir, formatProblem } from '../../src/rules/load.js'
@@ -55,6 +55,18 @@ describe('loadRulesDir', () => {
     const dir = await dirWith({ 'a.yaml': rule, 'b.yaml': rule })
     const { problems } = await loadRulesDir(dir)
     expect(formatProblem(problems[0]!)).toMatch(/b\.yaml:2 \[same\] id "same" is already used at .*a\.yaml:2/)
+    await rm(dir, { recursive: true })
+  })
+
+  it('blames the file saved last for a duplicate id, not the untouched one that sorts later (#14)', async () => {
+    const rule = 'rules:\n  - id: same\n    intent: shipping\n    keywords: [包邮]\n    reply: x\n'
+    const dir = await dirWith({ 'a.yaml': rule, 'b.yaml': rule })
+    // b.yaml has been there for an hour; the operator just added the rule to a.yaml
+    const hourAgo = new Date(Date.now() - 3_600_000)
+    await utimes(join(dir, 'b.yaml'), hourAgo, hourAgo)
+    const { problems } = await loadRulesDir(dir)
+    expect(problems).toHaveLength(1)
+    expect(formatProblem(problems[0]!)).toMatch(/a\.yaml:2 \[same\] id "same" is already used at .*b\.yaml:2/)
     await rm(dir, { recursive: true })
   })
 
