@@ -42,8 +42,9 @@ export async function buildApp ({ config, store, logger }: BuildOptions) {
   app.removeContentTypeParser(['text/plain'])
   app.addHook('onSend', async (req, reply) => { reply.header('x-request-id', req.id) })
 
-  await app.register(metricsPlugin)
-  await app.register(swaggerPlugin)
+  // swagger first: it sees every route registered after it (security and 401/415 added there)
+  await app.register(swaggerPlugin, { docsToken: config.DOCS_TOKEN })
+  await app.register(metricsPlugin, { token: config.METRICS_TOKEN })
   await app.register(storePlugin, { redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, claimTimeoutMs: config.CLAIM_TIMEOUT, store })
   await app.register(rulesPlugin, { dir: config.RULES_DIR, watch: config.RULES_WATCH, classifier: config.CLASSIFIER })
   app.rules.onReload((s) => {

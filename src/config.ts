@@ -32,6 +32,8 @@ export const configSchema = z.object({
   WEBHOOK_TOKEN: z.string().min(8).optional(),
   AGENT_TOKEN: z.string().min(8).optional(),
   OPERATOR_TOKEN: z.string().min(8).optional(),
+  METRICS_TOKEN: z.string().min(8).optional(),
+  DOCS_TOKEN: z.string().min(8).optional(),
   CLASSIFIER: bool.default(true)
 })
 

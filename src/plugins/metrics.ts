@@ -3,6 +3,7 @@
  * matching took, and whether the rule files loaded.
  */
 import fp from 'fastify-plugin'
+import { requireToken } from './auth.js'
 import { Registry, Counter, Histogram, Gauge, collectDefaultMetrics } from 'prom-client'
 
 export interface Metrics {
@@ -22,7 +23,9 @@ declare module 'fastify' {
   interface FastifyInstance { metrics: Metrics }
 }
 
-export default fp(async (app) => {
+export interface MetricsPluginOptions { token?: string }
+
+export default fp<MetricsPluginOptions>(async (app, opts) => {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'autoreply_process_' })
   const metrics: Metrics = {
@@ -38,7 +41,11 @@ export default fp(async (app) => {
     claimsWaiting: new Gauge({ name: 'autoreply_claims_waiting', help: 'Long-poll claims waiting for a chat right now', registers: [registry] })
   }
   app.decorate('metrics', metrics)
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+  const auth = requireToken(opts.token)
+  app.get('/metrics', {
+    ...(auth ? { onRequest: auth } : {}),
+    schema: { tags: ['health'], summary: 'Prometheus metrics (text exposition format); needs METRICS_TOKEN when set' }
+  }, async (_req, reply) => {
     reply.header('content-type', registry.contentType)
     return registry.metrics()
   })

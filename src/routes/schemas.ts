@@ -16,10 +16,18 @@ export const TEXT_MAX = 2000
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/
 const WORDS = /[\p{L}\p{N}]/u
 
+/** A string id, or a number (WeChat's MsgId is one) read as its decimal string; a number JSON cannot hold exactly is refused. */
+const idOrNumber = (what: string) => z.union([
+  idString(what),
+  z.number().int(`${what} must be a string or a whole number`).nonnegative()
+    .refine(Number.isSafeInteger, `${what} is a number above 2^53, which JSON cannot carry exactly: send it as a string`)
+    .transform(String)
+])
+
 export const messageBodySchema = z.object({
-  messageId: idString('messageId').describe('Platform message id; a redelivery with the same id gets the same response'),
-  conversationId: idString('conversationId'),
-  buyerId: idString('buyerId'),
+  messageId: idOrNumber('messageId').describe('Platform message id (a string, or a number read as its decimal string); a redelivery with the same id gets the same response'),
+  conversationId: idOrNumber('conversationId'),
+  buyerId: idOrNumber('buyerId'),
   shopId: shopIdSchema.optional(),
   type: z.enum(MESSAGE_TYPES).default('text').describe('enter: the buyer opened the chat; image/video/voice/sticker/link/product/order: handed to a human unless it carries text'),
   text: z.string().max(TEXT_MAX, `text is longer than ${TEXT_MAX} characters`).optional(),

@@ -64,7 +64,7 @@ describe('POST /v1/messages', () => {
 describe('J12: bad input gets a clear 4xx naming the field', () => {
   const cases: Array<[string, unknown, number, string, RegExp]> = [
     ['missing fields', { text: '在吗' }, 400, 'AR_ERR_VALIDATION', /messageId/],
-    ['wrong type', { messageId: 1, conversationId: 'c', buyerId: 'b', text: '在吗' }, 400, 'AR_ERR_VALIDATION', /messageId/],
+    ['wrong type', { messageId: true, conversationId: 'c', buyerId: 'b', text: '在吗' }, 400, 'AR_ERR_VALIDATION', /messageId/],
     ['empty text', { messageId: 'm', conversationId: 'c', buyerId: 'b', text: '   ' }, 400, 'AR_ERR_VALIDATION', /text/],
     ['emoji only', { messageId: 'm', conversationId: 'c', buyerId: 'b', text: '😭😭🙏' }, 400, 'AR_ERR_VALIDATION', /text: .*emoji/],
     ['control characters', { messageId: 'm', conversationId: 'c', buyerId: 'b', text: '在吗\u0000\u0007' }, 400, 'AR_ERR_VALIDATION', /text: .*control/],
