@@ -13,6 +13,9 @@ import metricsPlugin from './plugins/metrics.js'
 import swaggerPlugin from './plugins/swagger.js'
 import messagesRoute from './routes/messages.js'
 import handoffRoute from './routes/handoff.js'
+import conversationsRoute from './routes/conversations.js'
+import outboxPlugin from './plugins/outbox.js'
+import { loadAgentTokens } from './plugins/auth.js'
 import operatorsRoute from './routes/operators.js'
 import healthRoute from './routes/health.js'
 import { ERR_BODY_TOO_LARGE, ERR_INVALID_JSON, ERR_UNSUPPORTED_MEDIA, ERR_VALIDATION } from './errors.js'
@@ -45,8 +48,18 @@ export async function buildApp ({ config, store, logger }: BuildOptions) {
   // swagger first: it sees every route registered after it (security and 401/415 added there)
   await app.register(swaggerPlugin, { docsToken: config.DOCS_TOKEN })
   await app.register(metricsPlugin, { token: config.METRICS_TOKEN })
-  await app.register(storePlugin, { redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, claimTimeoutMs: config.CLAIM_TIMEOUT, store })
+  await app.register(storePlugin, { redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, claimTimeoutMs: config.CLAIM_TIMEOUT, historyTtlMs: config.HISTORY_TTL, store })
   await app.register(rulesPlugin, { dir: config.RULES_DIR, watch: config.RULES_WATCH, classifier: config.CLASSIFIER })
+  await app.register(outboxPlugin, {
+    prefix: config.REDIS_PREFIX,
+    leaseMs: config.OUTBOX_LEASE,
+    maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
+    retryBaseMs: config.OUTBOX_RETRY_BASE,
+    retryMaxMs: config.OUTBOX_RETRY_MAX,
+    sendTimeoutMs: config.OUTBOX_SEND_TIMEOUT,
+    send: config.OUTBOX_SEND,
+    ...(config.OUTBOUND_WEBHOOK_URL ? { defaultWebhook: { url: config.OUTBOUND_WEBHOOK_URL, ...(config.OUTBOUND_WEBHOOK_SECRET ? { secret: config.OUTBOUND_WEBHOOK_SECRET } : {}) } } : {})
+  })
   app.rules.onReload((s) => {
     app.metrics.rulesReloads.inc({ result: s.ok ? 'ok' : 'rejected' })
     app.metrics.rulesLastReloadOk.set(s.ok ? 1 : 0)
@@ -54,8 +67,10 @@ export async function buildApp ({ config, store, logger }: BuildOptions) {
   app.metrics.rulesLastReloadOk.set(1)
 
   await app.register(healthRoute)
-  await app.register(messagesRoute, { token: config.WEBHOOK_TOKEN })
-  await app.register(handoffRoute, { token: config.AGENT_TOKEN })
+  await app.register(messagesRoute, { token: config.WEBHOOK_TOKEN, secret: config.WEBHOOK_SECRET })
+  const agentTokens = loadAgentTokens(config.AGENT_TOKENS, config.AGENT_TOKENS_FILE)
+  await app.register(handoffRoute, { token: config.AGENT_TOKEN, agentTokens })
+  await app.register(conversationsRoute, { token: config.AGENT_TOKEN, agentTokens })
   await app.register(operatorsRoute, { token: config.OPERATOR_TOKEN })
   return app
 }
@@ -91,5 +106,5 @@ function errorHandler (this: AppInstance, err: FastifyError, req: Parameters<Par
 }
 
 function httpName (status: number): string {
-  return ({ 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 503: 'Service Unavailable' } as Record<number, string>)[status] ?? 'Error'
+  return ({ 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 503: 'Service Unavailable' } as Record<number, string>)[status] ?? 'Error'
 }

@@ -34,7 +34,25 @@ export const configSchema = z.object({
   OPERATOR_TOKEN: z.string().min(8).optional(),
   METRICS_TOKEN: z.string().min(8).optional(),
   DOCS_TOKEN: z.string().min(8).optional(),
-  CLASSIFIER: bool.default(true)
+  CLASSIFIER: bool.default(true),
+  // --- agents' replies, the outbox, history, signatures (README "Configuration") ---
+  HISTORY_TTL: duration.default(30 * 86_400_000),
+  OUTBOUND_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  OUTBOUND_WEBHOOK_SECRET: z.string().min(16).optional(),
+  OUTBOX_SEND: bool.default(true),
+  OUTBOX_LEASE: duration.default(30_000),
+  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  OUTBOX_RETRY_BASE: duration.default(1000),
+  OUTBOX_RETRY_MAX: duration.default(300_000),
+  OUTBOX_SEND_TIMEOUT: duration.default(10_000),
+  WEBHOOK_SECRET: z.string().min(16).optional(),
+  AGENT_TOKENS: z.string().optional(),
+  AGENT_TOKENS_FILE: z.string().optional(),
+  EVENTS_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  EVENTS_WEBHOOK_SECRET: z.string().min(16).optional()
+}).refine((c) => c.OUTBOX_SEND_TIMEOUT < c.OUTBOX_LEASE, {
+  path: ['OUTBOX_SEND_TIMEOUT'],
+  message: 'must be shorter than OUTBOX_LEASE, or a slow send would be taken over and sent twice'
 })
 
 export type Config = z.output<typeof configSchema>

@@ -13,10 +13,13 @@ export const ERR_UNSUPPORTED_MEDIA = createError('AR_ERR_UNSUPPORTED_MEDIA', 'Co
 export const ERR_EMPTY_TEXT = createError('AR_ERR_EMPTY_TEXT', 'text: a text message needs non-empty text', 400)
 export const ERR_UNKNOWN_SHOP = createError('AR_ERR_UNKNOWN_SHOP', 'shopId: no rules are loaded for shop "%s"', 404)
 export const ERR_UNAUTHORIZED = createError('AR_ERR_UNAUTHORIZED', 'A valid bearer token is required', 401)
+export const ERR_BAD_SIGNATURE = createError('AR_ERR_BAD_SIGNATURE', 'X-Autoreply-Signature: %s', 401)
+export const ERR_AGENT_MISMATCH = createError('AR_ERR_AGENT_MISMATCH', 'agentId: this token belongs to agent "%s", who may act only as themselves', 403)
 
 // --- handoff ---
 export const ERR_TICKET_NOT_FOUND = createError('AR_ERR_TICKET_NOT_FOUND', 'Ticket "%s" is not open', 404)
 export const ERR_NOT_TICKET_OWNER = createError('AR_ERR_NOT_TICKET_OWNER', 'Ticket "%s" is claimed by another agent (or its claim expired)', 409)
+export const ERR_CONVERSATION_NOT_FOUND = createError('AR_ERR_CONVERSATION_NOT_FOUND', 'Conversation "%s" has no kept history (never seen, or older than HISTORY_TTL)', 404)
 
 // --- infrastructure ---
 export const ERR_STORE_UNAVAILABLE = createError('AR_ERR_STORE_UNAVAILABLE', 'The handoff store is unavailable; retry later', 503)
@@ -28,6 +31,7 @@ export const ERR_RULES_INVALID = createError('AR_ERR_RULES_INVALID', 'Rule files
 /** Codes a client may want to branch on, for the OpenAPI description. */
 export const ERROR_CODES = [
   ERR_VALIDATION, ERR_INVALID_JSON, ERR_BODY_TOO_LARGE, ERR_UNSUPPORTED_MEDIA, ERR_EMPTY_TEXT,
-  ERR_UNKNOWN_SHOP, ERR_UNAUTHORIZED, ERR_TICKET_NOT_FOUND, ERR_NOT_TICKET_OWNER,
+  ERR_UNKNOWN_SHOP, ERR_UNAUTHORIZED, ERR_BAD_SIGNATURE, ERR_AGENT_MISMATCH, ERR_TICKET_NOT_FOUND, ERR_NOT_TICKET_OWNER,
+  ERR_CONVERSATION_NOT_FOUND,
   ERR_STORE_UNAVAILABLE, ERR_NOT_READY, ERR_RULES_INVALID
 ].map((E) => new E().code)

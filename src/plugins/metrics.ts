@@ -17,6 +17,7 @@ export interface Metrics {
   rulesReloads: Counter<'result'>
   rulesLastReloadOk: Gauge
   claimsWaiting: Gauge
+  outbox: Counter<'shop' | 'outcome'>
 }
 
 declare module 'fastify' {
@@ -38,7 +39,8 @@ export default fp<MetricsPluginOptions>(async (app, opts) => {
     decisionSeconds: new Histogram({ name: 'autoreply_message_seconds', help: 'Time to handle one buyer message, store included', buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5], registers: [registry] }),
     rulesReloads: new Counter({ name: 'autoreply_rules_reloads_total', help: 'Rule reloads by result', labelNames: ['result'], registers: [registry] }),
     rulesLastReloadOk: new Gauge({ name: 'autoreply_rules_last_reload_ok', help: '1 when the last rule reload succeeded, 0 when it was rejected', registers: [registry] }),
-    claimsWaiting: new Gauge({ name: 'autoreply_claims_waiting', help: 'Long-poll claims waiting for a chat right now', registers: [registry] })
+    claimsWaiting: new Gauge({ name: 'autoreply_claims_waiting', help: 'Long-poll claims waiting for a chat right now', registers: [registry] }),
+    outbox: new Counter({ name: 'autoreply_outbox_sends_total', help: 'Outgoing messages sent by this instance, by outcome (sent, retry, failed = dead-lettered)', labelNames: ['shop', 'outcome'], registers: [registry] })
   }
   app.decorate('metrics', metrics)
   const auth = requireToken(opts.token)

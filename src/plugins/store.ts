@@ -15,6 +15,7 @@ export interface StorePluginOptions {
   redisUrl?: string
   prefix: string
   claimTimeoutMs: number
+  historyTtlMs?: number
   /** a ready store (tests) */
   store?: Store
 }
@@ -41,13 +42,13 @@ export default fp<StorePluginOptions>(async (app, opts) => {
       app.log.info('Redis reachable again')
     })
     app.decorate('redis', redis)
-    app.decorate('store', createRedisStore({ redis, prefix: opts.prefix, claimTimeoutMs: opts.claimTimeoutMs }))
+    app.decorate('store', createRedisStore({ redis, prefix: opts.prefix, claimTimeoutMs: opts.claimTimeoutMs, historyTtlMs: opts.historyTtlMs }))
     app.addHook('onClose', async () => { await app.store.close(); redis.disconnect() })
     app.log.info({ prefix: opts.prefix }, 'store: Redis')
     return
   }
   app.log.warn('REDIS_URL is not set: running on the embedded in-process store (demo mode). Conversations and the handoff queue live in this process only and are lost on restart.')
   app.decorate('redis', null)
-  app.decorate('store', createEmbeddedStore({ claimTimeoutMs: opts.claimTimeoutMs }))
+  app.decorate('store', createEmbeddedStore({ claimTimeoutMs: opts.claimTimeoutMs, historyTtlMs: opts.historyTtlMs }))
   app.addHook('onClose', async () => { await app.store.close() })
 }, { name: 'store' })

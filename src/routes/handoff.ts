@@ -4,7 +4,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { shopIdSchema, errorSchema } from './schemas.js'
 import { DEFAULT_SHOP } from '../rules/load.js'
 import { ERR_UNKNOWN_SHOP, ERR_TICKET_NOT_FOUND } from '../errors.js'
-import { requireToken } from '../plugins/auth.js'
+import { agentAuth } from '../plugins/auth.js'
+import { previousChat, sendAgentReply } from '../service/agent-reply.js'
+import { agentMessageSchema, clientMsgIdSchema, deliverySchema, historyEntrySchema, replyTextSchema } from './conversations.js'
 
 const MAX_WAIT_MS = 30_000
 
@@ -14,12 +16,14 @@ const agentBody = z.object({
   shopId: shopIdSchema.optional()
 })
 
-const chatEntry = z.object({
-  role: z.enum(['buyer', 'bot']),
+export const chatEntry = z.object({
+  role: z.enum(['buyer', 'bot', 'agent']),
   text: z.string(),
   at: z.number(),
   messageId: z.string().optional(),
-  type: z.string().optional()
+  type: z.string().optional(),
+  agentId: z.string().optional(),
+  delivery: deliverySchema.optional()
 })
 
 export const ticketSchema = z.object({
@@ -33,7 +37,8 @@ export const ticketSchema = z.object({
   createdAt: z.number(),
   claimedAt: z.number().optional(),
   agentId: z.string().optional(),
-  chat: z.array(chatEntry)
+  chat: z.array(chatEntry),
+  previous: z.array(historyEntrySchema).optional().describe('on claim: the conversation before this ticket (earlier tickets, the bot\'s chat), newest 50')
 })
 
 const statsSchema = z.object({
@@ -43,19 +48,28 @@ const statsSchema = z.object({
   claimed: z.number(),
   agentsOnline: z.number(),
   claimedWithin3mShare: z.number().nullable(),
-  ticketsLast24h: z.number()
+  repliedWithin3mShare: z.number().nullable().describe('share of the last 24 h\'s tickets whose first agent reply came within 3 minutes: the platforms\' reply-rate figure'),
+  repliedLast24h: z.number(),
+  ticketsLast24h: z.number(),
+  outbox: z.object({ depth: z.number(), oldestAgeMs: z.number(), sent: z.number(), failed: z.number() })
 })
 
-export interface HandoffRouteOptions { token?: string }
+export interface HandoffRouteOptions { token?: string; agentTokens?: Record<string, string> }
 
 const route: FastifyPluginAsyncZod<HandoffRouteOptions> = async (app, opts) => {
-  const auth = requireToken(opts.token)
+  const auth = agentAuth(opts.token, opts.agentTokens)
   // on shutdown every pending long poll ends with 204 at once (instead of holding the close for the
   // grace period) and claims nothing queued after the signal; preClose runs before in-flight
   // requests are awaited
   const shutdown = new AbortController()
   app.addHook('preClose', async () => { shutdown.abort() })
-  const common = { ...(auth ? { onRequest: auth } : {}) }
+  const common = { ...(auth.onRequest ? { onRequest: auth.onRequest } : {}) }
+  // an agent's own token acts only as that agent, on every route that names one
+  app.addHook('preHandler', async (req) => {
+    const agentId = (req.body as { agentId?: unknown } | undefined)?.agentId
+    if (typeof agentId === 'string') auth.check(req, agentId)
+  })
+  const deps = () => ({ store: app.store, outbox: app.outbox, events: app.events, wake: () => app.sender?.wake() })
   const shopOf = (shopId?: string): string => {
     const id = shopId ?? DEFAULT_SHOP
     if (!app.rules.get(id)) throw new ERR_UNKNOWN_SHOP(id)
@@ -88,7 +102,23 @@ const route: FastifyPluginAsyncZod<HandoffRouteOptions> = async (app, opts) => {
       return reply.code(204).send(null)
     }
     if (!ticket) return reply.code(204).send(null)
-    return ticket
+    app.events.emit({ type: 'ticket.claimed', shopId, ticketId: ticket.id, conversationId: ticket.conversationId, agentId: req.body.agentId, priority: ticket.priority, reason: ticket.reason, at: Date.now() })
+    return { ...ticket, previous: await previousChat(app.store, ticket) }
+  })
+
+  app.post('/v1/handoff/tickets/:id/replies', {
+    ...common,
+    schema: {
+      tags: ['handoff'],
+      summary: 'Answer the buyer: recorded in the chat, delivered through the conversation\'s channel; claims a waiting ticket; counts as a heartbeat',
+      params: z.object({ id: z.string().min(1).max(128) }),
+      body: agentBody.extend({ text: replyTextSchema, clientMsgId: clientMsgIdSchema }),
+      response: { 200: z.object({ ok: z.literal(true), duplicate: z.boolean(), claimed: z.boolean(), message: agentMessageSchema }), 400: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema, 503: errorSchema }
+    }
+  }, async (req) => {
+    const shopId = shopOf(req.body.shopId)
+    const r = await sendAgentReply(deps(), { shopId, ticketId: req.params.id, agentId: req.body.agentId, text: req.body.text, clientMsgId: req.body.clientMsgId })
+    return { ok: true as const, ...r }
   })
 
   const ticketParams = z.object({ id: z.string().min(1).max(128) })
@@ -103,14 +133,36 @@ const route: FastifyPluginAsyncZod<HandoffRouteOptions> = async (app, opts) => {
           release: 'Put the ticket back in the queue for another agent'
         }[action],
         params: ticketParams,
-        body: agentBody,
-        response: { 200: z.object({ ok: z.literal(true), ticket: ticketSchema.optional() }), 404: errorSchema, 409: errorSchema, 503: errorSchema }
+        body: action === 'resolve'
+          ? agentBody.extend({
+            text: replyTextSchema.optional().describe('a closing message to the buyer, sent before the ticket closes'),
+            clientMsgId: clientMsgIdSchema.optional().describe('for the closing message; default "resolve"')
+          })
+          : agentBody,
+        response: {
+          200: z.object({ ok: z.literal(true), ticket: ticketSchema.optional(), message: agentMessageSchema.optional() }),
+          403: errorSchema, 404: errorSchema, 409: errorSchema, 503: errorSchema
+        }
       }
     }, async (req) => {
       const shopId = shopOf(req.body.shopId)
-      if (action === 'heartbeat') return { ok: true as const, ticket: await app.store.heartbeat(shopId, req.params.id, req.body.agentId) }
-      await app.store[action](shopId, req.params.id, req.body.agentId)
-      return { ok: true as const }
+      const { agentId } = req.body
+      const id = req.params.id
+      if (action === 'heartbeat') return { ok: true as const, ticket: await app.store.heartbeat(shopId, id, agentId) }
+      const closing = (req.body as { text?: string; clientMsgId?: string })
+      let message
+      if (action === 'resolve' && closing.text) {
+        const t = await app.store.getTicket(shopId, id)
+        // a resolve retried after it succeeded finds the ticket gone; its closing message went out the first time
+        if (!t) throw new ERR_TICKET_NOT_FOUND(id)
+        message = (await sendAgentReply(deps(), { shopId, ticketId: id, agentId, text: closing.text, clientMsgId: closing.clientMsgId ?? 'resolve' })).message
+      }
+      const t = await app.store.getTicket(shopId, id)
+      await app.store[action](shopId, id, agentId)
+      app.events.emit(action === 'resolve'
+        ? { type: 'ticket.resolved', shopId, ticketId: id, agentId, ...(t ? { conversationId: t.conversationId } : {}), at: Date.now() }
+        : { type: 'ticket.requeued', shopId, ticketId: id, agentId, why: 'released', ...(t ? { conversationId: t.conversationId, priority: t.priority } : {}), at: Date.now() })
+      return { ok: true as const, ...(message ? { message } : {}) }
     })
   }
 
@@ -127,8 +179,12 @@ const route: FastifyPluginAsyncZod<HandoffRouteOptions> = async (app, opts) => {
 
   app.get('/v1/handoff/stats', {
     ...common,
-    schema: { tags: ['handoff'], summary: 'Queue health and the 3-minute claim rate', querystring: z.object({ shopId: shopIdSchema.optional() }), response: { 200: statsSchema, 503: errorSchema } }
-  }, async (req) => app.store.stats(shopOf(req.query.shopId)))
+    schema: { tags: ['handoff'], summary: 'Queue health, the 3-minute claim and first-reply rates, the outbox', querystring: z.object({ shopId: shopIdSchema.optional() }), response: { 200: statsSchema, 503: errorSchema } }
+  }, async (req) => {
+    const shopId = shopOf(req.query.shopId)
+    const [queue, replies, outbox] = await Promise.all([app.store.stats(shopId), app.store.replyStats(shopId), app.outbox.stats(shopId)])
+    return { ...queue, ...replies, outbox }
+  })
 }
 
 export default route

@@ -123,6 +123,24 @@ export const hoursSchema = z.strictObject({
   closed_complaint_reply: replyText.optional()
 })
 
+/**
+ * Where agents' replies go for this shop (the signed outbound webhook). The secret is named by an
+ * environment variable (`secret_env`), so rule files can be shared without it; `secret` works too.
+ */
+export const outboundWebhookSchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  secret: z.string().min(8).optional(),
+  secret_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name, e.g. SHOP_A_WEBHOOK_SECRET').optional()
+}).transform((w, ctx) => {
+  if (w.secret_env === undefined) return { url: w.url, ...(w.secret ? { secret: w.secret } : {}) }
+  const secret = process.env[w.secret_env]
+  if (!secret) {
+    ctx.addIssue({ code: 'custom', path: ['secret_env'], message: `environment variable ${w.secret_env} is not set` })
+    return z.NEVER
+  }
+  return { url: w.url, secret }
+})
+
 /** One file: every section optional, so operators can split a shop over many files. */
 export const ruleFileSchema = z.strictObject({
   rules: z.array(ruleSchema).default([]),
@@ -130,7 +148,8 @@ export const ruleFileSchema = z.strictObject({
   catalogs: z.array(catalogSchema).default([]),
   welcome: welcomeSchema.optional(),
   handoff: handoffSchema.optional(),
-  hours: hoursSchema.optional()
+  hours: hoursSchema.optional(),
+  outbound_webhook: outboundWebhookSchema.optional()
 })
 
 export type Rule = z.output<typeof ruleSchema>
@@ -152,5 +171,6 @@ export interface ShopRules {
   welcome: Welcome
   handoff: HandoffSettings
   hours?: Hours
+  outbound_webhook?: z.output<typeof outboundWebhookSchema>
   files: string[]
 }

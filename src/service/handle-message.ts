@@ -12,6 +12,8 @@ import { matchKey } from '../matching/normalise.js'
 import { ERR_STORE_UNAVAILABLE } from '../errors.js'
 import { dayKey } from '../store/ticket-order.js'
 import type { Pick } from '../engine/answer.js'
+import type { EventBus } from '../events/bus.js'
+import { DEFAULT_CHANNEL } from '../store/ticket-order.js'
 
 export interface BuyerMessage {
   messageId: string
@@ -49,11 +51,18 @@ export interface HandleDeps {
   now?: () => number
   pick?: Pick
   onOutcome?: (shopId: string, res: MessageResponse, duplicate: boolean) => void
+  /** receives ticket.created when this message opened a ticket (pass `app.events`) */
+  events?: EventBus
 }
 
 const ANALYTICS_TEXT_MAX = 200
 
-export async function handleMessage (engine: ShopEngine, msg: BuyerMessage, deps: HandleDeps): Promise<MessageResponse> {
+/**
+ * `channel`: the name of the channel the message arrived on ('webhook' for POST /v1/messages,
+ * 'wechat', 'wecom', ...); recorded on the conversation, so agents' replies go back the same way
+ * (app.channels.get(channel) sends them).
+ */
+export async function handleMessage (engine: ShopEngine, msg: BuyerMessage, deps: HandleDeps, channel: string = DEFAULT_CHANNEL): Promise<MessageResponse> {
   const { store, log } = deps
   const now = deps.now?.() ?? Date.now()
 
@@ -99,8 +108,13 @@ export async function handleMessage (engine: ShopEngine, msg: BuyerMessage, deps
       chat,
       handoff: decision.handoff ? { reason: decision.handoff.reason, priority: decision.handoff.priority } : undefined,
       unmatched: decision.unmatched && msg.text ? { key: matchKey(msg.text), text: msg.text.slice(0, ANALYTICS_TEXT_MAX), day: dayKey(now, engine.timeZone) } : undefined,
-      body
+      body,
+      channel
     })
+    if (result.ticket?.created && !result.duplicate) {
+      const t = result.ticket
+      deps.events?.emit({ type: 'ticket.created', shopId: msg.shopId, ticketId: t.id, conversationId: msg.conversationId, priority: t.priority, reason: t.reason, at: now })
+    }
     return finish(deps, msg.shopId, render(result.body as StoredBody, result.ticket), result.duplicate)
   } catch (err) {
     if (!isUnavailable(err)) throw err

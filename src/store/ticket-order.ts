@@ -6,7 +6,13 @@ import type { HandoffStats, Priority } from './types.js'
 
 export const THREE_MINUTES = 180_000
 export const DAY = 86_400_000
-export const DEFAULTS = { claimTimeoutMs: 120_000, idempotencyTtlMs: DAY, conversationTtlMs: 30 * DAY, unmatchedDays: 35 }
+export const DEFAULTS = {
+  claimTimeoutMs: 120_000, idempotencyTtlMs: DAY, conversationTtlMs: 30 * DAY, unmatchedDays: 35,
+  historyTtlMs: 30 * DAY, historyMaxEntries: 500
+}
+
+/** The channel of a conversation whose messages came through POST /v1/messages: the outbound webhook. */
+export const DEFAULT_CHANNEL = 'webhook'
 
 export function rank (priority: Priority): number {
   return priority === 'urgent' ? 0 : 1

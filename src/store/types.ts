@@ -8,9 +8,25 @@
 export type Priority = 'urgent' | 'normal'
 export type HandoffReason = 'unmatched' | 'human_request' | 'complaint' | 'closed_hours'
 
-/** One line of the chat an agent sees: what the buyer said and what the bot answered. */
+/** Who wrote a chat line: the buyer, the bot, or a human agent answering through the service. */
+export type ChatRole = 'buyer' | 'bot' | 'agent'
+
+/** Where an outgoing message (an agent's reply, a channel's delayed bot reply) stands in the outbox. */
+export type DeliveryStatus = 'queued' | 'sent' | 'failed'
+
+export interface Delivery {
+  status: DeliveryStatus
+  /** epoch ms of the last change */
+  at: number
+  /** sends tried so far */
+  attempts?: number
+  /** why the last try failed (absent once sent) */
+  reason?: string
+}
+
+/** One line of the chat an agent sees: what the buyer said, what the bot and the agents answered. */
 export interface ChatEntry {
-  role: 'buyer' | 'bot'
+  role: ChatRole
   text: string
   /** epoch milliseconds */
   at: number
@@ -19,6 +35,68 @@ export interface ChatEntry {
   type?: string
   /** input only: the holding reply to record instead when no agent is online (the store knows) */
   offline?: string
+  /** agent entries: who wrote it */
+  agentId?: string
+  /** outgoing entries: where delivery to the buyer stands (read back from the outbox's reports) */
+  delivery?: Delivery
+}
+
+/** A line of a conversation's history: a chat entry, and the ticket it belonged to, if any. */
+export interface HistoryEntry extends ChatEntry {
+  ticketId?: string
+}
+
+/** A conversation's kept history (GET /v1/conversations/:id): bounded in length and kept for a TTL. */
+export interface ConversationHistory {
+  conversationId: string
+  buyerId?: string
+  /** the channel its buyer messages arrive on, where replies go back (default 'webhook') */
+  channel: string
+  /** oldest first */
+  messages: HistoryEntry[]
+  ticket?: OpenTicketRef
+}
+
+export interface ReplyInput {
+  shopId: string
+  ticketId: string
+  agentId: string
+  text: string
+  /** the desk's own id for this message: a retried send with the same id is one message */
+  clientMsgId: string
+  now?: number
+  /** new outgoing message id (a random UUID when absent) */
+  messageId?: string
+}
+
+/** An agent's message, as recorded: what the outbox needs to carry it to the buyer. */
+export interface AgentMessage {
+  /** the outgoing message id (also the outbox's and the receiver's dedupe key) */
+  id: string
+  ticketId: string
+  conversationId: string
+  buyerId: string
+  agentId: string
+  text: string
+  at: number
+  /** the conversation's channel ('webhook' unless its messages arrived on another) */
+  channel: string
+}
+
+export interface ReplyResult {
+  /** true when this clientMsgId had been recorded before: nothing changed, the stored message is returned */
+  duplicate: boolean
+  message: AgentMessage
+  /** true when the ticket was waiting and this reply claimed it for the agent */
+  claimed: boolean
+}
+
+/** First-agent-reply figures: the platforms' "human reply within 3 minutes" rate. */
+export interface ReplyStats {
+  /** share of tickets created in the last 24 h whose first agent reply came within 3 minutes (null: none decided yet) */
+  repliedWithin3mShare: number | null
+  /** tickets of the last 24 h with at least one agent reply */
+  repliedLast24h: number
 }
 
 /** A question the bot asked and whose answer may arrive in the next message without keywords. */
@@ -45,6 +123,10 @@ export interface ConversationState {
   pending?: PendingAsk
   /** the conversation's open ticket, if it has one */
   ticket?: OpenTicketRef
+  /** the channel its messages arrived on (absent: the default, 'webhook') */
+  channel?: string
+  /** the agent who last resolved a ticket of this conversation */
+  lastAgentId?: string
 }
 
 export interface CommitInput {
@@ -66,6 +148,8 @@ export interface CommitInput {
   unmatched?: { key: string; text: string; day?: string }
   /** the response body to replay on redelivery of the same messageId (JSON-serialisable) */
   body: unknown
+  /** the channel the message arrived on, recorded on the conversation (absent: leave as is) */
+  channel?: string
 }
 
 export interface TicketRef {
@@ -138,6 +222,18 @@ export interface Store {
   release(shopId: string, ticketId: string, agentId: string): Promise<void>
   getTicket(shopId: string, ticketId: string): Promise<Ticket | null>
   stats(shopId: string, now?: number): Promise<HandoffStats>
+
+  /**
+   * An agent's message to the buyer: idempotent on (ticket, clientMsgId); claims a waiting ticket
+   * for the agent, counts as a heartbeat on a held one; recorded in the ticket's chat and the
+   * conversation's history with delivery 'queued'. Not found / not owner as heartbeat.
+   */
+  reply(input: ReplyInput): Promise<ReplyResult>
+  /** records where an outgoing message stands; a 'sent' message never goes back to 'queued' or 'failed' */
+  setDelivery(shopId: string, messageId: string, delivery: Delivery): Promise<void>
+  /** the conversation's history, newest `limit` entries, with delivery status; null when nothing is kept */
+  getHistory(shopId: string, conversationId: string, limit?: number): Promise<ConversationHistory | null>
+  replyStats(shopId: string, now?: number): Promise<ReplyStats>
 
   /** the last `days` calendar days in `timeZone` (default UTC), today included */
   topUnmatched(shopId: string, days: number, limit: number, now?: number, timeZone?: string): Promise<UnmatchedCount[]>

@@ -6,16 +6,20 @@
 import { EventEmitter } from 'node:events'
 import { randomUUID } from 'node:crypto'
 import type {
-  ChatEntry, CommitInput, CommitResult, ConversationState, HandoffStats, Store, Ticket, TicketRef, UnmatchedCount
+  AgentMessage, ChatEntry, CommitInput, CommitResult, ConversationState, Delivery, HandoffStats, HistoryEntry, ReplyResult,
+  Store, Ticket, TicketRef, UnmatchedCount
 } from '../types.js'
 import { ERR_NOT_TICKET_OWNER, ERR_TICKET_NOT_FOUND } from '../../errors.js'
-import { DAY, DEFAULTS, THREE_MINUTES, dayKey, rank } from '../ticket-order.js'
+import { DAY, DEFAULTS, DEFAULT_CHANNEL, THREE_MINUTES, dayKey, rank } from '../ticket-order.js'
 import { renderTemplate } from '../../replies/template.js'
 
-export interface EmbeddedStoreOptions { claimTimeoutMs?: number; idempotencyTtlMs?: number; conversationTtlMs?: number }
+export interface EmbeddedStoreOptions {
+  claimTimeoutMs?: number; idempotencyTtlMs?: number; conversationTtlMs?: number; historyTtlMs?: number; historyMaxEntries?: number
+}
 
-interface Conv extends ConversationState { expires: number }
-interface TicketRecord extends Ticket { seq: number; lastBeat?: number }
+interface Conv extends ConversationState { expires: number; buyerId?: string }
+interface TicketRecord extends Ticket { seq: number; lastBeat?: number; firstReplyAt?: number }
+interface Kept<T> { value: T; expires: number }
 
 export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): Store {
   const claimTimeoutMs = opts.claimTimeoutMs ?? DEFAULTS.claimTimeoutMs
@@ -25,7 +29,12 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): Store {
   const convs = new Map<string, Conv>()
   const tickets = new Map<string, TicketRecord>() // open tickets by shop:id
   const agents = new Map<string, Map<string, number>>() // shop → agent → last seen
-  const history = new Map<string, Array<{ createdAt: number; claimedAt?: number; id: string }>>() // shop → tickets of 24 h
+  const history = new Map<string, Array<{ createdAt: number; claimedAt?: number; repliedAt?: number; id: string }>>() // shop → tickets of 24 h
+  const historyTtl = opts.historyTtlMs ?? DEFAULTS.historyTtlMs
+  const historyMax = opts.historyMaxEntries ?? DEFAULTS.historyMaxEntries
+  const chats = new Map<string, Kept<HistoryEntry[]>>() // shop:conversation → kept history
+  const deliveries = new Map<string, Kept<Delivery>>() // shop:messageId → delivery
+  const replies = new Map<string, Kept<AgentMessage & { claimed: boolean }>>() // shop:ticket:clientMsgId → recorded reply
   const unmatched = new Map<string, Map<string, { count: number; examples: string[] }>>() // shop|day → key → count
   const wake = new EventEmitter()
   wake.setMaxListeners(0)
@@ -36,6 +45,7 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): Store {
     const now = Date.now()
     for (const [key, v] of committed) if (v.expires < now) committed.delete(key)
     for (const [key, v] of convs) if (v.expires < now && !v.ticket) convs.delete(key)
+    for (const m of [chats, deliveries, replies] as Array<Map<string, Kept<unknown>>>) for (const [key, v] of m) if (v.expires < now) m.delete(key)
     for (const [key] of unmatched) if (key.split('|')[1]! < dayKey(now - DEFAULTS.unmatchedDays * DAY)) unmatched.delete(key)
   }, 60_000)
   sweep.unref()
@@ -59,13 +69,27 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): Store {
     }
   }
 
+  /** The conversation's kept history: bounded in length, expiring historyTtl after its last line. */
+  const remember = (shop: string, conversationId: string, lines: HistoryEntry[], now: number) => {
+    if (lines.length === 0) return
+    const key = k(shop, conversationId)
+    const kept = chats.get(key)
+    const list = kept && kept.expires > now ? kept.value : []
+    list.push(...lines.map((l) => { const { offline: _o, ...rest } = l; return rest }))
+    chats.set(key, { value: list.slice(-historyMax), expires: now + historyTtl })
+  }
+  const deliveryOf = (shop: string, c: ChatEntry): ChatEntry => {
+    const d = c.role !== 'buyer' && c.messageId ? deliveries.get(k(shop, c.messageId)) : undefined
+    return d && d.expires > Date.now() ? { ...c, delivery: { ...d.value } } : { ...c }
+  }
+
   const waitingOrdered = (shop: string) => [...tickets.values()]
     .filter((t) => t.shopId === shop && t.status === 'waiting')
     .sort((a, b) => rank(a.priority) - rank(b.priority) || a.seq - b.seq)
 
   const copy = (t: TicketRecord): Ticket => {
     const { seq: _s, lastBeat: _l, ...rest } = t
-    return { ...rest, chat: t.chat.map((c) => ({ ...c })) }
+    return { ...rest, chat: t.chat.map((c) => deliveryOf(t.shopId, c)) }
   }
 
   const owned = (shop: string, id: string, agentId: string): TicketRecord => {
@@ -103,7 +127,7 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): Store {
       expireClaims(shop, now)
       const c = convs.get(k(shop, conversationId))
       if (!c || c.expires < now) return {}
-      const { expires: _e, ...state } = c
+      const { expires: _e, buyerId: _b, ...state } = c
       if (state.pending && state.pending.until <= now) delete state.pending
       return { ...state }
     },
@@ -117,6 +141,8 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): Store {
       const key = k(shop, input.conversationId)
       const conv: Conv = convs.get(key) ?? { expires: 0 }
       conv.lastSeenAt = input.lastSeenAt
+      conv.buyerId = input.buyerId
+      if (input.channel) conv.channel = input.channel
       conv.expires = now + convTtl
       if (input.pending === null) delete conv.pending
       else if (input.pending) conv.pending = input.pending
@@ -124,6 +150,7 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): Store {
       let ref: TicketRef | undefined
       let open = conv.ticket ? tickets.get(k(shop, conv.ticket.id)) : undefined
       if (open && !input.handoff) open.chat.push(...input.chat)
+      if (!input.handoff) remember(shop, input.conversationId, input.chat.map((c) => (open ? { ...c, ticketId: open.id } : { ...c })), now)
       if (input.handoff) {
         let created = false
         if (!open) {
@@ -149,13 +176,15 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): Store {
         ref = { id: open.id, position, priority: open.priority, reason: open.reason, created, agentsOnline: online(shop, now) }
         // the bot's holding reply names the queue position: the agent sees it filled in as the buyer did
         const vars = { position: ref.position, agents: ref.agentsOnline }
-        open.chat.push(...input.chat.map((c) => {
+        const lines = input.chat.map((c) => {
           if (c.role !== 'bot') return c
           const { offline, ...entry } = c
           // with nobody online the buyer was told so
           const text = offline !== undefined && ref!.agentsOnline === 0 ? offline : c.text
           return { ...entry, text: renderTemplate(text, vars) }
-        }))
+        })
+        open.chat.push(...lines)
+        remember(shop, input.conversationId, lines.map((c) => ({ ...c, ticketId: open!.id })), now)
         wake.emit(shop)
       }
       if (input.unmatched) {
@@ -205,6 +234,8 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): Store {
       tickets.delete(k(shop, id))
       const c = convs.get(k(shop, t.conversationId))
       if (c?.ticket?.id === id) delete c.ticket
+      // the buyer's next ticket prefers this agent
+      if (c) c.lastAgentId = agentId
       seen(shop, agentId, Date.now())
     },
 
@@ -240,6 +271,83 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): Store {
         claimedWithin3mShare: decided.length ? within / decided.length : null,
         ticketsLast24h: recent.length
       }
+    },
+
+    async reply (input): Promise<ReplyResult> {
+      const { shopId: shop, ticketId: id, agentId } = input
+      const now = input.now ?? Date.now()
+      const idem = k(shop, `${id}\u0000${input.clientMsgId}`)
+      const done = replies.get(idem)
+      if (done && done.expires > now) {
+        const { claimed, ...message } = done.value
+        return { duplicate: true, message: { ...message }, claimed }
+      }
+      expireClaims(shop, now)
+      const t = tickets.get(k(shop, id))
+      if (!t) throw new ERR_TICKET_NOT_FOUND(id)
+      let claimed = false
+      if (t.status === 'waiting') {
+        // answering a waiting chat takes it, as a claim would
+        t.status = 'claimed'
+        t.agentId = agentId
+        t.claimedAt ??= now
+        const c = convs.get(k(shop, t.conversationId))
+        if (c) c.ticket = { id, status: 'claimed', agentId }
+        const h = history.get(shop)?.find((x) => x.id === id)
+        if (h && h.claimedAt === undefined) h.claimedAt = now
+        claimed = true
+      } else if (t.agentId !== agentId) {
+        throw new ERR_NOT_TICKET_OWNER(id)
+      }
+      t.lastBeat = now
+      seen(shop, agentId, now)
+      const messageId = input.messageId ?? randomUUID()
+      const line: ChatEntry = { role: 'agent', text: input.text, at: now, messageId, agentId }
+      t.chat.push(line)
+      remember(shop, t.conversationId, [{ ...line, ticketId: id }], now)
+      deliveries.set(k(shop, messageId), { value: { status: 'queued', at: now, attempts: 0 }, expires: now + historyTtl })
+      if (t.firstReplyAt === undefined) {
+        t.firstReplyAt = now
+        const h = history.get(shop)?.find((x) => x.id === id)
+        if (h) h.repliedAt = now
+      }
+      const message: AgentMessage = {
+        id: messageId, ticketId: id, conversationId: t.conversationId, buyerId: t.buyerId, agentId, text: input.text, at: now,
+        channel: convs.get(k(shop, t.conversationId))?.channel ?? DEFAULT_CHANNEL
+      }
+      replies.set(idem, { value: { ...message, claimed }, expires: now + idemTtl })
+      return { duplicate: false, message: { ...message }, claimed }
+    },
+
+    async setDelivery (shop, messageId, delivery) {
+      const key = k(shop, messageId)
+      const cur = deliveries.get(key)
+      // once sent it stays sent (a slow sender's late report must not undo it)
+      if (cur && cur.expires > Date.now() && cur.value.status === 'sent') return
+      deliveries.set(key, { value: { ...delivery }, expires: Date.now() + historyTtl })
+    },
+
+    async getHistory (shop, conversationId, limit = historyMax) {
+      const now = Date.now()
+      const state = await this.getConversation(shop, conversationId, now)
+      const kept = chats.get(k(shop, conversationId))
+      const lines = kept && kept.expires > now ? kept.value.slice(-limit) : []
+      if (lines.length === 0 && !state.ticket) return null
+      const buyerId = convs.get(k(shop, conversationId))?.buyerId
+      return {
+        conversationId,
+        ...(buyerId ? { buyerId } : {}),
+        channel: state.channel ?? DEFAULT_CHANNEL,
+        messages: lines.map((l) => deliveryOf(shop, l) as HistoryEntry),
+        ...(state.ticket ? { ticket: state.ticket } : {})
+      }
+    },
+
+    async replyStats (shop, now = Date.now()) {
+      const recent = (history.get(shop) ?? []).filter((x) => now - x.createdAt <= DAY)
+      const decided = recent.filter((x) => x.repliedAt !== undefined || now - x.createdAt > THREE_MINUTES)
+      const within = decided.filter((x) => x.repliedAt !== undefined && x.repliedAt - x.createdAt <= THREE_MINUTES).length
+      return { repliedWithin3mShare: decided.length ? within / decided.length : null, repliedLast24h: recent.filter((x) => x.repliedAt !== undefined).length }
     },
 
     async topUnmatched (shop, days, limit, now = Date.now(), timeZone = 'UTC'): Promise<UnmatchedCount[]> {

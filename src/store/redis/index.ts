@@ -7,9 +7,12 @@
 import { readFileSync, readdirSync } from 'node:fs'
 import { randomUUID } from 'node:crypto'
 import { Redis, ReplyError } from 'ioredis'
-import type { CommitInput, CommitResult, ConversationState, HandoffStats, Store, Ticket, TicketRef, UnmatchedCount, ChatEntry } from '../types.js'
+import type {
+  AgentMessage, CommitInput, CommitResult, ConversationHistory, ConversationState, Delivery, HandoffStats, HistoryEntry,
+  ReplyResult, ReplyStats, Store, Ticket, TicketRef, UnmatchedCount, ChatEntry
+} from '../types.js'
 import { ERR_NOT_TICKET_OWNER, ERR_STORE_UNAVAILABLE, ERR_TICKET_NOT_FOUND } from '../../errors.js'
-import { DAY, DEFAULTS, dayKey } from '../ticket-order.js'
+import { DAY, DEFAULTS, DEFAULT_CHANNEL, dayKey } from '../ticket-order.js'
 
 export interface RedisStoreOptions {
   redis: Redis
@@ -17,9 +20,13 @@ export interface RedisStoreOptions {
   claimTimeoutMs?: number
   idempotencyTtlMs?: number
   conversationTtlMs?: number
+  /** how long a conversation's history (and its delivery records) is kept after its last message */
+  historyTtlMs?: number
+  historyMaxEntries?: number
 }
 
-type Scripts = Record<'commit' | 'conversation' | 'claim' | 'heartbeat' | 'resolve' | 'release' | 'ticket' | 'stats', (...args: Array<string | number>) => Promise<unknown>>
+const SCRIPT_NAMES = ['commit', 'conversation', 'claim', 'heartbeat', 'resolve', 'release', 'ticket', 'stats', 'reply', 'delivery', 'replystats'] as const
+type Scripts = Record<typeof SCRIPT_NAMES[number], (...args: Array<string | number>) => Promise<unknown>>
 
 const LUA_DIR = new URL('./lua/', import.meta.url)
 
@@ -34,8 +41,7 @@ function defineScripts (redis: Redis): Scripts {
     redis.defineCommand(`ar_${m[1]}`, { numberOfKeys: Number(m[2]), lua: `${prelude}\n${readFileSync(new URL(file, LUA_DIR), 'utf8')}` })
   }
   const r = redis as unknown as Record<string, (...a: Array<string | number>) => Promise<unknown>>
-  const names = ['commit', 'conversation', 'claim', 'heartbeat', 'resolve', 'release', 'ticket', 'stats'] as const
-  return Object.fromEntries(names.map((n) => [n, (...a: Array<string | number>) => r[`ar_${n}`]!.call(redis, ...a)])) as Scripts
+  return Object.fromEntries(SCRIPT_NAMES.map((n) => [n, (...a: Array<string | number>) => r[`ar_${n}`]!.call(redis, ...a)])) as Scripts
 }
 
 /** A client that fails fast while disconnected (so a webhook never hangs) and reconnects forever. */
@@ -121,6 +127,8 @@ export function createRedisStore (opts: RedisStoreOptions): Store {
   const idemTtl = opts.idempotencyTtlMs ?? DEFAULTS.idempotencyTtlMs
   const convTtl = opts.conversationTtlMs ?? DEFAULTS.conversationTtlMs
   const analyticsTtlSec = DEFAULTS.unmatchedDays * 86_400
+  const historyTtl = opts.historyTtlMs ?? DEFAULTS.historyTtlMs
+  const historyMax = opts.historyMaxEntries ?? DEFAULTS.historyMaxEntries
   const s = defineScripts(redis)
   const connected = firstConnection(redis, FIRST_CONNECT_WAIT_MS)
   const base = (shop: string) => `${prefix}{${shop}}:`
@@ -133,7 +141,16 @@ export function createRedisStore (opts: RedisStoreOptions): Store {
   const claimOnce = async (shop: string, agentId: string, now: number): Promise<Ticket | null> => {
     await connected()
     const reply = await s.claim(`${base(shop)}waiting`, base(shop), now, agentId, claimTimeoutMs).catch((e) => mapError(e))
-    return reply ? toTicket(shop, reply as [string[], string[]]) : null
+    return reply ? await withDeliveries(shop, toTicket(shop, reply as [string[], string[]])) : null
+  }
+
+  /** Delivery records of the outgoing lines (one MGET, only when there are any). */
+  const withDeliveries = async <T extends { chat?: ChatEntry[]; messages?: ChatEntry[] }>(shop: string, holder: T): Promise<T> => {
+    const lines = (holder.chat ?? holder.messages ?? []).filter((c) => c.role !== 'buyer' && c.messageId)
+    if (lines.length === 0) return holder
+    const found = await redis.mget(...lines.map((c) => `${base(shop)}delivery:${c.messageId}`)).catch((e) => mapError(e))
+    lines.forEach((c, i) => { if (found[i]) c.delivery = JSON.parse(found[i]!) as Delivery })
+    return holder
   }
 
   return {
@@ -156,6 +173,8 @@ export function createRedisStore (opts: RedisStoreOptions): Store {
         if (p && p.until > now) state.pending = p
       }
       if (h.ticketId) state.ticket = { id: h.ticketId, status: h.ticketStatus as 'waiting' | 'claimed', ...(h.agentId ? { agentId: h.agentId } : {}) }
+      if (h.channel) state.channel = h.channel
+      if (h.lastAgentId) state.lastAgentId = h.lastAgentId
       return state
     },
 
@@ -169,6 +188,7 @@ export function createRedisStore (opts: RedisStoreOptions): Store {
         input.handoff?.reason ?? '', input.handoff?.priority ?? '', randomUUID(),
         input.unmatched?.key ?? '', input.unmatched?.text ?? '', input.unmatched?.day ?? dayKey(input.now),
         JSON.stringify(input.body ?? null), idemTtl, convTtl, claimTimeoutMs, analyticsTtlSec,
+        input.channel ?? '', historyTtl, historyMax,
         ...input.chat.map((c) => JSON.stringify(c))
       ).catch((e) => mapError(e)) as [number, string]
       return parseRecord(reply[1], reply[0] === 1)
@@ -190,7 +210,7 @@ export function createRedisStore (opts: RedisStoreOptions): Store {
     async heartbeat (shop, id, agentId) {
       await connected()
       const reply = await s.heartbeat(`${base(shop)}claims`, base(shop), Date.now(), id, agentId, claimTimeoutMs).catch((e) => mapError(e, id))
-      return toTicket(shop, reply as [string[], string[]])
+      return await withDeliveries(shop, toTicket(shop, reply as [string[], string[]]))
     },
 
     async resolve (shop, id, agentId) {
@@ -207,7 +227,7 @@ export function createRedisStore (opts: RedisStoreOptions): Store {
       await connected()
       // a script, not HGETALL: a chat a desk took with XREADGROUP must read as claimed, by that desk
       const reply = await s.ticket(`${base(shop)}ticket:${id}`, base(shop), Date.now(), id, claimTimeoutMs).catch((e) => mapError(e, id))
-      return reply ? toTicket(shop, reply as [string[], string[]]) : null
+      return reply ? await withDeliveries(shop, toTicket(shop, reply as [string[], string[]])) : null
     },
 
     async stats (shop, now = Date.now()): Promise<HandoffStats> {
@@ -223,6 +243,46 @@ export function createRedisStore (opts: RedisStoreOptions): Store {
         claimedWithin3mShare: Number(decided) > 0 ? Math.min(1, Number(within) / Number(decided)) : null,
         ticketsLast24h: Number(recent)
       }
+    },
+
+    async reply (input): Promise<ReplyResult> {
+      await connected()
+      const b = base(input.shopId)
+      const reply = await s.reply(
+        `${b}reply:${input.ticketId}:${input.clientMsgId}`, b, input.now ?? Date.now(), input.ticketId, input.agentId, input.text,
+        input.messageId ?? randomUUID(), claimTimeoutMs, idemTtl, historyTtl, historyMax
+      ).catch((e) => mapError(e, input.ticketId)) as [number, string]
+      const { claimed, ...message } = JSON.parse(reply[1]) as AgentMessage & { claimed: boolean }
+      return { duplicate: reply[0] === 1, message, claimed }
+    },
+
+    async setDelivery (shop, messageId, delivery) {
+      await connected()
+      await s.delivery(`${base(shop)}delivery:${messageId}`, base(shop), Date.now(), JSON.stringify(delivery), historyTtl).catch((e) => mapError(e))
+    },
+
+    async getHistory (shop, conversationId, limit = DEFAULTS.historyMaxEntries): Promise<ConversationHistory | null> {
+      const state = await this.getConversation(shop, conversationId, Date.now())
+      const b = base(shop)
+      const [lines, buyerId] = await Promise.all([
+        redis.lrange(`${b}history:${conversationId}`, -limit, -1),
+        redis.hget(`${b}conv:${conversationId}`, 'buyerId')
+      ]).catch((e) => mapError(e))
+      if (lines.length === 0 && !state.ticket) return null
+      const history: ConversationHistory = {
+        conversationId,
+        ...(buyerId ? { buyerId } : {}),
+        channel: state.channel ?? DEFAULT_CHANNEL,
+        messages: lines.map((l) => JSON.parse(l) as HistoryEntry),
+        ...(state.ticket ? { ticket: state.ticket } : {})
+      }
+      return await withDeliveries(shop, history)
+    },
+
+    async replyStats (shop, now = Date.now()): Promise<ReplyStats> {
+      await connected()
+      const [decided, within, replied] = await s.replystats(`${base(shop)}created`, base(shop), now).catch((e) => mapError(e)) as number[]
+      return { repliedWithin3mShare: decided! > 0 ? Math.min(1, within! / decided!) : null, repliedLast24h: Number(replied) }
     },
 
     async topUnmatched (shop, days, limit, now = Date.now(), timeZone = 'UTC'): Promise<UnmatchedCount[]> {

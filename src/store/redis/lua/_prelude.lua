@@ -73,6 +73,9 @@ local function close_ticket(id)
   redis.call('XDEL', stream, entry)
   local conv = base .. 'conv:' .. redis.call('HGET', t, 'conversationId')
   if redis.call('HGET', conv, 'ticketId') == id then redis.call('HDEL', conv, 'ticketId', 'ticketStatus', 'agentId') end
+  -- the buyer's next ticket prefers this agent (claim-1.lua), while the conversation is remembered
+  local agent = redis.call('HGET', t, 'agentId')
+  if agent and agent ~= '' and redis.call('EXISTS', conv) == 1 then redis.call('HSET', conv, 'lastAgentId', agent) end
   for _, z in ipairs({ 'claims', 'waiting', 'waiting-since', 'fresh' }) do redis.call('ZREM', base .. z, id) end
   redis.call('SREM', base .. 'stream-claims', id)
   redis.call('DEL', t, base .. 'chat:' .. id)

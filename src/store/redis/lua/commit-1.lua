@@ -6,13 +6,15 @@
 -- ARGV[8] handoff reason ('' for none)  ARGV[9] priority  ARGV[10] new ticket id
 -- ARGV[11] unmatched key ('' for none)  ARGV[12] unmatched text  ARGV[13] day (YYYY-MM-DD)
 -- ARGV[14] body JSON  ARGV[15] idempotency TTL ms  ARGV[16] conversation TTL ms
--- ARGV[17] claim timeout ms  ARGV[18] analytics TTL s  ARGV[19..] chat entries (JSON each)
+-- ARGV[17] claim timeout ms  ARGV[18] analytics TTL s  ARGV[19] channel ('' leaves it as is)
+-- ARGV[20] history TTL ms  ARGV[21] history max entries  ARGV[22..] chat entries (JSON each)
 local existing = redis.call('GET', KEYS[1])
 if existing then return { 1, existing } end
 settle(tonumber(ARGV[17]))
 
 local conv = base .. 'conv:' .. ARGV[3]
-redis.call('HSET', conv, 'lastSeenAt', ARGV[5])
+redis.call('HSET', conv, 'lastSeenAt', ARGV[5], 'buyerId', ARGV[4])
+if ARGV[19] ~= '' then redis.call('HSET', conv, 'channel', ARGV[19]) end
 if ARGV[6] == 'clear' then redis.call('HDEL', conv, 'pending')
 elseif ARGV[6] == 'set' then redis.call('HSET', conv, 'pending', ARGV[7]) end
 
@@ -24,11 +26,14 @@ end
 -- The bot's holding reply names the queue position ({position}, {agents}); the agent sees it filled
 -- in as the buyer did.
 -- With nobody online the buyer was told so (the entry's `offline` variant).
+-- Every entry also goes to the conversation's history (kept after resolve, bounded and expiring),
+-- tagged with its ticket so the next agent can tell earlier tickets' chat from the current one.
+local history = base .. 'history:' .. ARGV[3]
 local function append_chat(id, position, agents)
-  for i = 19, #ARGV do
+  for i = 22, #ARGV do
     local entry = ARGV[i]
+    local e = cjson.decode(entry)
     if position then
-      local e = cjson.decode(entry)
       if e.role == 'bot' then
         if e.offline then
           if agents == 0 then e.text = e.offline end
@@ -38,7 +43,16 @@ local function append_chat(id, position, agents)
         entry = cjson.encode(e)
       end
     end
-    redis.call('RPUSH', base .. 'chat:' .. id, entry)
+    if id then
+      redis.call('RPUSH', base .. 'chat:' .. id, entry)
+      e.ticketId = id
+    end
+    e.offline = nil
+    redis.call('RPUSH', history, cjson.encode(e))
+  end
+  if #ARGV >= 22 then
+    redis.call('LTRIM', history, -tonumber(ARGV[21]), -1)
+    redis.call('PEXPIRE', history, ARGV[20])
   end
 end
 
@@ -85,7 +99,7 @@ if ARGV[8] ~= '' then
   append_chat(ticket, rank or 0, online)
   ref = cjson.encode({ id = ticket, position = rank or 0, priority = redis.call('HGET', t, 'priority'),
     reason = redis.call('HGET', t, 'reason'), created = created == 1, agentsOnline = online })
-elseif ticket then
+else
   append_chat(ticket)
 end
 

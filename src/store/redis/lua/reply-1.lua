@@ -1,0 +1,72 @@
+-- An agent's message to the buyer, atomically: the idempotency record, the claim (a waiting ticket
+-- is taken by the agent who answers it, as claim-1.lua would hand it out) or the heartbeat (a held
+-- one), the entry in the ticket's chat and in the conversation's history, its delivery 'queued',
+-- and the first-reply time the 3-minute reply rate counts. The outbox entry is written next by the
+-- caller, idempotent on the message id, so a retried request repairs a crash between the two.
+-- KEYS[1] <base>reply:<ticketId>:<clientMsgId>
+-- ARGV[3] ticket id  ARGV[4] agentId  ARGV[5] text  ARGV[6] new message id  ARGV[7] claim timeout ms
+-- ARGV[8] idempotency TTL ms  ARGV[9] history TTL ms  ARGV[10] history max entries
+local existing = redis.call('GET', KEYS[1])
+if existing then return { 1, existing } end
+local timeout = tonumber(ARGV[7])
+settle(timeout)
+local id, agent, text, msg = ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local t = base .. 'ticket:' .. id
+if redis.call('EXISTS', t) == 0 then return redis.error_reply('AR_NOT_FOUND') end
+
+local claimed = false
+if redis.call('HGET', t, 'status') == 'waiting' then
+  local stream, entry, priority = redis.call('HGET', t, 'stream'), redis.call('HGET', t, 'entry'), redis.call('HGET', t, 'priority')
+  local g = groups[stream]
+  if redis.call('HGET', t, 'delivered') == '0' and g and id_at_or_before(entry, g.last) then
+    -- a desk read it off the stream before this reply: it is that desk's chat
+    take_raw(id, timeout)
+  else
+    local nxt = g and redis.call('XRANGE', stream, '(' .. g.last, '+', 'COUNT', 1)[1]
+    if redis.call('HGET', t, 'delivered') == '0' and nxt and nxt[1] == entry then
+      redis.call('XREADGROUP', 'GROUP', 'agents', agent, 'COUNT', 1, 'STREAMS', stream, '>')
+      redis.call('HSET', base .. 'group-seen', priority, entry .. ' ' .. (g.pending + 1))
+    else
+      -- not next in the stream (an agent may answer any waiting chat): moved to the agent without
+      -- moving the group's cursor, so older entries stay for desks reading the stream
+      redis.call('XCLAIM', stream, 'agents', agent, 0, entry, 'FORCE', 'JUSTID')
+    end
+    mark_claimed(id, agent, now, now + timeout, 'http')
+    claimed = true
+  end
+end
+local err = owned(id, agent)
+if err then return err end
+if not claimed then
+  redis.call('ZADD', base .. 'claims', now + timeout, id)
+  redis.call('XCLAIM', redis.call('HGET', t, 'stream'), 'agents', agent, 0, redis.call('HGET', t, 'entry'), 'JUSTID')
+  redis.call('HSET', t, 'lastBeat', now)
+end
+redis.call('ZADD', base .. 'agents', now, agent)
+
+local convId, buyer = redis.call('HGET', t, 'conversationId'), redis.call('HGET', t, 'buyerId')
+local conv = base .. 'conv:' .. convId
+local channel = redis.call('HGET', conv, 'channel') or 'webhook'
+local line = { role = 'agent', text = text, at = now, messageId = msg, agentId = agent }
+redis.call('RPUSH', base .. 'chat:' .. id, cjson.encode(line))
+line.ticketId = id
+local history = base .. 'history:' .. convId
+redis.call('RPUSH', history, cjson.encode(line))
+redis.call('LTRIM', history, -tonumber(ARGV[10]), -1)
+redis.call('PEXPIRE', history, ARGV[9])
+redis.call('SET', base .. 'delivery:' .. msg, cjson.encode({ status = 'queued', at = now, attempts = 0 }), 'PX', ARGV[9])
+
+-- the platforms' figure: time from the handoff to the first human answer
+if not redis.call('HGET', t, 'firstReplyAt') then
+  redis.call('HSET', t, 'firstReplyAt', now)
+  local createdAt = tonumber(redis.call('HGET', t, 'createdAt'))
+  redis.call('ZADD', base .. 'replied', createdAt, id)
+  if now - createdAt <= 180000 then redis.call('ZADD', base .. 'replied-3m', createdAt, id) end
+  redis.call('ZREMRANGEBYSCORE', base .. 'replied', '-inf', now - 86400000)
+  redis.call('ZREMRANGEBYSCORE', base .. 'replied-3m', '-inf', now - 86400000)
+end
+
+local record = cjson.encode({ id = msg, ticketId = id, conversationId = convId, buyerId = buyer, agentId = agent,
+  text = text, at = now, channel = channel, claimed = claimed })
+redis.call('SET', KEYS[1], record, 'PX', ARGV[8])
+return { 0, record }
