@@ -15,6 +15,7 @@ import messagesRoute from './routes/messages.js'
 import handoffRoute from './routes/handoff.js'
 import conversationsRoute from './routes/conversations.js'
 import outboxPlugin from './plugins/outbox.js'
+import eventWebhooksPlugin from './plugins/event-webhooks.js'
 import { loadAgentTokens } from './plugins/auth.js'
 import operatorsRoute from './routes/operators.js'
 import healthRoute from './routes/health.js'
@@ -59,6 +60,10 @@ export async function buildApp ({ config, store, logger }: BuildOptions) {
     sendTimeoutMs: config.OUTBOX_SEND_TIMEOUT,
     send: config.OUTBOX_SEND,
     ...(config.OUTBOUND_WEBHOOK_URL ? { defaultWebhook: { url: config.OUTBOUND_WEBHOOK_URL, ...(config.OUTBOUND_WEBHOOK_SECRET ? { secret: config.OUTBOUND_WEBHOOK_SECRET } : {}) } } : {})
+  })
+  await app.register(eventWebhooksPlugin, {
+    timeoutMs: config.OUTBOX_SEND_TIMEOUT,
+    ...(config.EVENTS_WEBHOOK_URL ? { target: { url: config.EVENTS_WEBHOOK_URL, ...(config.EVENTS_WEBHOOK_SECRET ? { secret: config.EVENTS_WEBHOOK_SECRET } : {}) } } : {})
   })
   app.rules.onReload((s) => {
     app.metrics.rulesReloads.inc({ result: s.ok ? 'ok' : 'rejected' })
