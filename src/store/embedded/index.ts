@@ -18,7 +18,7 @@ export interface EmbeddedStoreOptions {
 }
 
 interface Conv extends ConversationState { expires: number; buyerId?: string }
-interface TicketRecord extends Ticket { seq: number; lastBeat?: number; firstReplyAt?: number }
+interface TicketRecord extends Ticket { seq: number; lastBeat?: number; firstReplyAt?: number; preferred?: string }
 interface Kept<T> { value: T; expires: number }
 
 export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): Store {
@@ -88,7 +88,7 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): Store {
     .sort((a, b) => rank(a.priority) - rank(b.priority) || a.seq - b.seq)
 
   const copy = (t: TicketRecord): Ticket => {
-    const { seq: _s, lastBeat: _l, ...rest } = t
+    const { seq: _s, lastBeat: _l, firstReplyAt: _f, preferred: _p, ...rest } = t
     return { ...rest, chat: t.chat.map((c) => deliveryOf(t.shopId, c)) }
   }
 
@@ -102,8 +102,11 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): Store {
 
   const tryClaim = (shop: string, agentId: string, now: number): Ticket | null => {
     expireClaims(shop, now)
-    const next = waitingOrdered(shop)[0]
-    if (!next) return null
+    const waiting = waitingOrdered(shop)
+    if (!waiting[0]) return null
+    // a returning buyer's new ticket goes to the agent who served them last, ahead of older tickets
+    // of its priority, never ahead of a more urgent one (as claim-1.lua)
+    const next = waiting.find((t) => t.preferred === agentId && rank(t.priority) === rank(waiting[0]!.priority) && t.claimedAt === undefined) ?? waiting[0]
     next.status = 'claimed'
     next.agentId = agentId
     next.claimedAt ??= now
@@ -157,7 +160,8 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): Store {
           open = {
             id: randomUUID(), shopId: shop, conversationId: input.conversationId, buyerId: input.buyerId,
             priority: input.handoff.priority, reason: input.handoff.reason, status: 'waiting', createdAt: now,
-            chat: [] as ChatEntry[], seq: ++seq
+            chat: [] as ChatEntry[], seq: ++seq,
+            ...(conv.lastAgentId ? { preferred: conv.lastAgentId } : {})
           }
           tickets.set(k(shop, open.id), open)
           conv.ticket = { id: open.id, status: 'waiting' }

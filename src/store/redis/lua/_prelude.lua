@@ -38,6 +38,12 @@ local function count_first_claim(id, at)
   redis.call('ZREMRANGEBYSCORE', base .. 'claimed-3m', '-inf', now - 86400000)
 end
 
+-- Taken or closed: no longer waiting for the agent who served its buyer last.
+local function unprefer(id)
+  local preferred = redis.call('HGET', base .. 'ticket:' .. id, 'preferred')
+  if preferred then redis.call('ZREM', base .. 'prefer:' .. preferred, id) end
+end
+
 -- A ticket taken by an agent: out of the queue, leased, the bot silent in its conversation.
 -- via: 'http' (the service's claim; kept alive by its heartbeat) or 'stream' (a raw XREADGROUP;
 -- kept alive by XCLAIM, i.e. by the entry's idle time in the consumer group).
@@ -48,6 +54,7 @@ local function mark_claimed(id, agent, at, lease, via)
   redis.call('ZREM', base .. 'fresh', id)
   redis.call('ZADD', base .. 'claims', lease, id)
   redis.call('HSET', t, 'status', 'claimed', 'agentId', agent, 'lastBeat', at, 'via', via, 'delivered', '1')
+  unprefer(id)
   if via == 'stream' then redis.call('SADD', base .. 'stream-claims', id) end
   count_first_claim(id, at)
   set_conv(id, 'claimed', agent)
@@ -78,5 +85,6 @@ local function close_ticket(id)
   if agent and agent ~= '' and redis.call('EXISTS', conv) == 1 then redis.call('HSET', conv, 'lastAgentId', agent) end
   for _, z in ipairs({ 'claims', 'waiting', 'waiting-since', 'fresh' }) do redis.call('ZREM', base .. z, id) end
   redis.call('SREM', base .. 'stream-claims', id)
+  unprefer(id)
   redis.call('DEL', t, base .. 'chat:' .. id)
 end

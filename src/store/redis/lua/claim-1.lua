@@ -24,6 +24,44 @@ local function deliver(stream, entry, priority)
   redis.call('HSET', base .. 'group-seen', priority, entry .. ' ' .. (g.pending + 1))
 end
 
+-- A returning buyer's new ticket goes to the agent who served them last (cskefu's routing), ahead
+-- of older tickets of its priority, never ahead of a more urgent one. A preference, not a
+-- reservation: whoever claims first while that agent is away takes it in the usual order.
+-- Moved to the agent with XCLAIM FORCE, not by moving the group's cursor (SETID would skip the
+-- older entries, which settle() would then read as taken by a desk).
+local function preferred()
+  local key = base .. 'prefer:' .. agent
+  local mine = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+  if not mine[1] then return nil end
+  local score = redis.call('ZSCORE', KEYS[1], mine[1])
+  if not score or tonumber(score) ~= tonumber(mine[2]) then
+    redis.call('ZREM', key, mine[1])
+    return nil
+  end
+  local head = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  if head[1] == mine[1] or math.floor(tonumber(head[2]) / 1e13) ~= math.floor(tonumber(score) / 1e13) then return nil end
+  return mine[1]
+end
+local pick = preferred()
+if pick then
+  local t = base .. 'ticket:' .. pick
+  local stream, entry, priority = redis.call('HGET', t, 'stream'), redis.call('HGET', t, 'entry'), redis.call('HGET', t, 'priority')
+  local fresh = redis.call('HGET', t, 'delivered') == '0'
+  local g = groups[stream]
+  if fresh and g and id_at_or_before(entry, g.last) then
+    -- a desk read it off the stream: theirs; the usual order below
+    take_raw(pick, timeout)
+  else
+    redis.call('XCLAIM', stream, 'agents', agent, 0, entry, 'FORCE', 'JUSTID')
+    -- the group's pending count grew by this claim, not by a desk: keep settle()'s mark current
+    if fresh and g and redis.call('HGET', base .. 'group-seen', priority) == g.last .. ' ' .. g.pending then
+      redis.call('HSET', base .. 'group-seen', priority, g.last .. ' ' .. (g.pending + 1))
+    end
+    mark_claimed(pick, agent, now, now + timeout, 'http')
+    return ticket_reply(pick)
+  end
+end
+
 -- bounded rounds: a ticket a desk took with XREADGROUP beyond settle()'s batch goes to that desk
 for _ = 1, 10 do
   local id = redis.call('ZRANGE', KEYS[1], 0, 0)[1]

@@ -68,6 +68,12 @@ if ARGV[8] ~= '' then
     end
     local entry = redis.call('XADD', stream, '*', 'ticket', id, 'conversation', ARGV[3], 'priority', priority)
     redis.call('HSET', base .. 'ticket:' .. id, 'priority', priority, 'score', score, 'stream', stream, 'entry', entry, 'delivered', '0')
+    -- the agent who served this buyer last gets it first when they claim (claim-1.lua)
+    local preferred = redis.call('HGET', base .. 'ticket:' .. id, 'preferred')
+    if preferred and not redis.call('HGET', base .. 'ticket:' .. id, 'claimedAt') then
+      redis.call('ZADD', base .. 'prefer:' .. preferred, score, id)
+      redis.call('PEXPIRE', base .. 'prefer:' .. preferred, 86400000)
+    end
     redis.call('ZADD', base .. 'waiting', score, id)
     -- never delivered yet: settle() watches these for a desk's XREADGROUP
     redis.call('ZADD', base .. 'fresh', score, id)
@@ -76,6 +82,8 @@ if ARGV[8] ~= '' then
     ticket = ARGV[10]
     redis.call('HSET', base .. 'ticket:' .. ticket, 'id', ticket, 'conversationId', ARGV[3], 'buyerId', ARGV[4],
       'reason', ARGV[8], 'status', 'waiting', 'createdAt', now)
+    local last = redis.call('HGET', conv, 'lastAgentId')
+    if last and last ~= '' then redis.call('HSET', base .. 'ticket:' .. ticket, 'preferred', last) end
     enqueue(ticket, ARGV[9])
     redis.call('ZADD', base .. 'waiting-since', now, ticket)
     redis.call('ZADD', base .. 'created', now, ticket)
