@@ -35,6 +35,8 @@ export const configSchema = z.object({
   METRICS_TOKEN: z.string().min(8).optional(),
   DOCS_TOKEN: z.string().min(8).optional(),
   CLASSIFIER: bool.default(true),
+  /** the homophone / pinyin typo pass */
+  TYPOS: bool.default(true),
   // --- agents' replies, the outbox, history, signatures (README "Configuration") ---
   HISTORY_TTL: duration.default(30 * 86_400_000),
   OUTBOUND_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),

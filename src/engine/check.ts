@@ -12,6 +12,9 @@ export interface CheckFailure { shopId: string; ruleId: string; file: string; li
 export interface CheckConflict { shopId: string; kind: 'example_taken' | 'keyword_overlap'; ruleId: string; other: string; file: string; line: number; detail: string }
 export interface CheckReport { failures: CheckFailure[]; conflicts: CheckConflict[]; examples: number }
 
+/** a rule that fired in the buyer's own case handed off: it did not answer */
+const answered = (m: { outcome?: string }) => m.outcome !== 'own_case' && m.outcome !== 'policy_info'
+
 /** methods that answer from what the engine learnt of the examples, not from the rules as written */
 const LEARNT = new Set(['classifier'])
 
@@ -29,7 +32,8 @@ export function checkEngine (engine: ShopEngine): CheckReport {
   const literal: ShopEngine = { ...engine, fallbacks: [] }
   const describe = (text: string, e: ShopEngine = engine) => {
     const d = decide(e, { type: 'text', text }, { lastSeenAt: now - 60_000 }, { now, pick: pickFirst })
-    const got = d.matched.length > 0 ? d.matched.map((m) => `${m.ruleId}${LEARNT.has(m.method) ? ` (${m.method})` : ''}`).join(', ') : `handoff (${d.handoff?.reason ?? d.action})`
+    const shown = d.matched.filter(answered)
+    const got = shown.length > 0 ? shown.map((m) => `${m.ruleId}${LEARNT.has(m.method) ? ` (${m.method})` : ''}`).join(', ') : `handoff (${d.handoff?.reason ?? d.action}${d.reading?.own ? `: read as the buyer's own case, "${d.reading.own.by}"` : ''})`
     return { d, got }
   }
   for (const e of engine.compiled.entries) {
@@ -37,12 +41,12 @@ export function checkEngine (engine: ShopEngine): CheckReport {
     for (const text of src.examples) {
       examples++
       const { d, got } = describe(text, literal)
-      const ids = d.matched.map((m) => m.ruleId)
+      const ids = d.matched.filter(answered).map((m) => m.ruleId)
       if (!ids.includes(e.id)) {
-        const learnt = engine.fallbacks.length > 0 && describe(text).d.matched.some((m) => m.ruleId === e.id && LEARNT.has(m.method))
+        const learnt = engine.fallbacks.length > 0 && describe(text).d.matched.some((m) => m.ruleId === e.id && answered(m) && LEARNT.has(m.method))
         failures.push({ shopId: engine.shopId, ruleId: e.id, file: src.file, line: src.line, kind: 'example', text, got: learnt ? `${got}; only the paraphrase classifier, which learnt this very example, answers it: add a keyword` : got })
       }
-      for (const other of d.matched) {
+      for (const other of d.matched.filter(answered)) {
         if (other.ruleId !== e.id && other.intent !== e.intent) {
           conflicts.push({ shopId: engine.shopId, kind: 'example_taken', ruleId: e.id, other: other.ruleId, file: src.file, line: src.line, detail: `example "${text}" also fires "${other.ruleId}" (${other.intent})` })
         }
@@ -51,7 +55,7 @@ export function checkEngine (engine: ShopEngine): CheckReport {
     for (const text of src.not_examples) {
       examples++
       const { d, got } = describe(text)
-      if (d.matched.some((m) => m.ruleId === e.id)) failures.push({ shopId: engine.shopId, ruleId: e.id, file: src.file, line: src.line, kind: 'not_example', text, got })
+      if (d.matched.some((m) => m.ruleId === e.id && answered(m))) failures.push({ shopId: engine.shopId, ruleId: e.id, file: src.file, line: src.line, kind: 'not_example', text, got })
     }
   }
   // 退 inside 退货 inside 不退货: the shorter keyword of another rule never fires where the longer one does

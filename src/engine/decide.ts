@@ -11,6 +11,8 @@ import { answerCatalog, answerRule, answerSize, pickRandom, type Answer, type Pi
 import type { ShopEngine } from './engine.js'
 import { isOpen } from './hours.js'
 import { correctTypos } from '../matching/typos.js'
+import { unmask } from '../matching/masked.js'
+import { readClauses, clauseAt, OWN_ACTS, type Reading } from '../matching/reading.js'
 
 export const MAX_ANSWERS = 3
 
@@ -40,6 +42,8 @@ export interface Decision {
   unmatched?: boolean
   /** for explanations (operator tooling) */
   analysis?: Analysis
+  /** what the buyer is doing, clause by clause */
+  reading?: Reading
   firstContact: boolean
 }
 
@@ -71,7 +75,8 @@ export function decide (engine: ShopEngine, msg: IncomingMessage, state: Convers
     return handoff(engine, base, now, 'unmatched', 'normal', pick(rules.handoff.unsupported_reply ?? rules.handoff.reply), [], true)
   }
 
-  const norm = normalise(text)
+  const { text: unmasked, orderCard } = unmask(text)
+  const norm = normalise(unmasked)
   const analysis = analyseWithTypos(engine, norm)
 
   if (analysis.escalate.length > 0) {
@@ -84,14 +89,40 @@ export function decide (engine: ShopEngine, msg: IncomingMessage, state: Convers
     return { ...handoff(engine, base, now, 'human_request', 'normal', pick(rules.handoff.human_reply ?? rules.handoff.reply), matched, false), analysis }
   }
 
-  const chosen = choose(engine, analysis, state, now, norm.key, norm.canonical)
+  // Which clause asks what: a policy keyword in the buyer's own case is not a policy question.
+  const key = analysis.correctedKey ?? norm.key
+  const sameClauses = key.length === norm.key.length
+  const reading = readClauses({ key, breaks: sameClauses ? norm.breaks : [], asked: sameClauses ? norm.asked : [], markers: analysis.markers, orderCard })
+  const gated = gate(analysis, reading)
+  if (gated.own) {
+    // The buyer writes about their own order or refund: a person looks at it. The rules that fired
+    // may say the general rule meanwhile (`case_reply`); the bot does not pretend it answered.
+    const greeted = firstContact && analysis.candidates.some(isWelcomeGreeting)
+    const welcome = greeted ? [pick(rules.welcome.first)] : []
+    const policy = gated.policy
+    if (policy.length === 0) {
+      const h = handoff(engine, base, now, 'unmatched', 'normal', pick(rules.handoff.reply), [], true)
+      return { ...h, replies: welcome.concat(h.replies), analysis, reading }
+    }
+    const info: string[] = []
+    const matched: MatchedInfo[] = []
+    for (const c of bestPerIntent(policy).slice(0, MAX_ANSWERS)) {
+      const caseReply = c.entry.source.case_reply
+      if (caseReply !== undefined && info.length < 2) info.push(pick(caseReply))
+      matched.push({ ruleId: c.entry.id, intent: c.entry.intent, keywords: c.keywords, method: c.method, outcome: caseReply !== undefined ? 'policy_info' : 'own_case' })
+    }
+    const h = handoff(engine, base, now, 'own_case', 'normal', pick(rules.handoff.reply), matched, false)
+    return { ...h, replies: welcome.concat(info, h.replies), analysis, reading }
+  }
+
+  const chosen = choose(engine, { ...analysis, candidates: gated.answer }, state, now, key, norm.canonical, analysis.candidates.length === 0 && guessable(reading))
   if (chosen.length === 0) {
-    return { ...handoff(engine, base, now, 'unmatched', 'normal', pick(rules.handoff.reply), [], true), analysis }
+    return { ...handoff(engine, base, now, 'unmatched', 'normal', pick(rules.handoff.reply), [], true), analysis, reading }
   }
   if (chosen.every(isWelcomeGreeting) && asksMore(analysis.correctedKey ?? norm.key, chosen)) {
     // "在吗 我的快递到哪了": the greeting is not the question. A person answers; a new buyer is still welcomed.
     const h = handoff(engine, base, now, 'unmatched', 'normal', pick(rules.handoff.reply), [], true)
-    return { ...h, replies: firstContact ? [pick(rules.welcome.first), ...h.replies] : h.replies, analysis }
+    return { ...h, replies: firstContact ? [pick(rules.welcome.first), ...h.replies] : h.replies, analysis, reading }
   }
 
   const replies: string[] = []
@@ -112,9 +143,63 @@ export function decide (engine: ShopEngine, msg: IncomingMessage, state: Convers
   if (wantsHandoff) {
     const h = handoff(engine, base, now, 'unmatched', 'normal', '', matched, false)
     // the answer itself already tells the buyer a human takes over: no separate holding text
-    return { ...h, replies: replies.concat(h.replies), handoff: { ...h.handoff!, offlineReply: undefined }, pending: pending ?? undefined, analysis }
+    return { ...h, replies: replies.concat(h.replies), handoff: { ...h.handoff!, offlineReply: undefined }, pending: pending ?? undefined, analysis, reading }
   }
-  return { ...base, action: 'reply', replies, matched, pending, analysis }
+  return { ...base, action: 'reply', replies, matched, pending, analysis, reading }
+}
+
+interface Gated {
+  /** candidates asked in a general question or a bare fragment: they may answer */
+  answer: Candidate[]
+  /** candidates of rules that answer questions only, when the message is the buyer's own case */
+  policy: Candidate[]
+  own: boolean
+}
+
+/**
+ * Sorts what fired by the clause it fired in. A `question` rule answers only in a clause that asks
+ * how things work (or a bare fragment); its keyword in a report of the buyer's own case (已经退货了)
+ * makes the whole message a case for a person, and in feedback (发货真快) or a clause about another
+ * topic (冰箱什么颜色) it says nothing. One clause of the buyer's own case anywhere sends the message
+ * to a person: "包邮吗 我的快递到哪了" is answered by whoever looks at the parcel.
+ */
+function gate (analysis: Analysis, reading: Reading): Gated {
+  const answer: Candidate[] = []
+  const policy: Candidate[] = []
+  let own = reading.own !== undefined
+  for (const c of analysis.candidates) {
+    if (c.entry.answers === 'any') { answer.push(c); continue }
+    let asks = c.spans.length === 0
+    let mine = false
+    // a keyword across a clause break ("不合适 能不能换") belongs to the clause it ends in
+    for (const [, end] of c.spans) {
+      const clause = clauseAt(reading, end - 1)
+      if (!clause) { asks = true; continue }
+      // a report of what happened (已经退货了) is the buyer's case for a policy text; for a size chart or a
+      // catalog it is the buyer describing themselves ("上次M大了 158 92斤")
+      if (OWN_ACTS.has(clause.act) || (clause.act === 'state' && c.entry.kind === 'rule')) { mine = true; continue }
+      if (clause.other !== undefined || clause.act === 'feedback') continue
+      asks = true
+    }
+    if (mine) own = true
+    if (mine || asks) policy.push(c)
+    if (asks && !mine) answer.push(c)
+  }
+  return { answer, policy, own }
+}
+
+/** A guess (classifier, no keyword) only for a message that asks something and is nobody's own case. */
+function guessable (reading: Reading): boolean {
+  return reading.own === undefined && reading.clauses.some((c) => (c.act === 'question' || c.act === 'plain') && c.other === undefined)
+}
+
+function bestPerIntent (candidates: Candidate[]): Candidate[] {
+  const best = new Map<string, Candidate>()
+  for (const c of candidates) {
+    const cur = best.get(c.entry.intent)
+    if (!cur || better(c, cur)) best.set(c.entry.intent, c)
+  }
+  return [...best.values()].sort((a, b) => a.position - b.position)
 }
 
 /**
@@ -125,7 +210,7 @@ function analyseWithTypos (engine: ShopEngine, norm: { key: string; canonical: s
   const first = analyse(engine.compiled, norm)
   if (first.candidates.length > 0 || first.escalate.length > 0 || first.human.length > 0) return first
   // a `not` keyword spoke: correcting the text around it could only undo the operator's veto
-  if (first.vetoed.length > 0) return first
+  if (first.vetoed.length > 0 || !engine.typos) return first
   const corrected = correctTypos(engine.compiled.typos, norm.key)
   if (corrected === undefined) return first
   const second = analyse(engine.compiled, { key: corrected, canonical: norm.canonical })
@@ -149,7 +234,7 @@ function asksMore (key: string, chosen: Candidate[]): boolean {
 }
 
 /** One answer per intent, the most specific rule of each, in the order the buyer asked. */
-function choose (engine: ShopEngine, analysis: Analysis, state: ConversationState, now: number, key: string, canonical: string): Chosen[] {
+function choose (engine: ShopEngine, analysis: Analysis, state: ConversationState, now: number, key: string, canonical: string, mayGuess: boolean): Chosen[] {
   const best = new Map<string, Chosen>()
   // The bot asked for height and weight; a reply carrying figures answers it without keywords.
   const pending = state.pending && state.pending.until > now ? state.pending : undefined
@@ -164,11 +249,11 @@ function choose (engine: ShopEngine, analysis: Analysis, state: ConversationStat
   }
   if (answersPending && !best.has(sizeIntent(engine, pending.ruleId))) {
     const entry = engine.compiled.entries.find((e) => e.id === pending.ruleId && e.kind === 'size')
-    if (entry) best.set(entry.intent, { entry, keywords: [], position: 0, specificity: 0, method: 'context' })
+    if (entry) best.set(entry.intent, { entry, keywords: [], spans: [], position: 0, specificity: 0, method: 'context' })
   }
   // An operator's `not` keyword in the message marks it as not a policy question (the buyer's own
   // refund, parcel, order): no guess may answer it either.
-  if (best.size === 0 && analysis.vetoed.length === 0) {
+  if (best.size === 0 && analysis.vetoed.length === 0 && mayGuess) {
     for (const f of engine.fallbacks) {
       const hit = f.classify(key)
       if (!hit) continue
@@ -177,7 +262,7 @@ function choose (engine: ShopEngine, analysis: Analysis, state: ConversationStat
       if (analysis.notHit.has(entry.index)) continue
       // a classifier never names a catalog item it did not read; a size chart reads the figures itself
       if (entry.kind === 'catalog') continue
-      best.set(entry.intent, { entry, keywords: [], position: 0, specificity: 0, method: hit.method, score: hit.score })
+      best.set(entry.intent, { entry, keywords: [], spans: [], position: 0, specificity: 0, method: hit.method, score: hit.score })
       break
     }
   }

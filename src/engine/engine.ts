@@ -22,11 +22,15 @@ export interface ShopEngine {
   compiled: CompiledShop
   hours?: CompiledHours
   fallbacks: Fallback[]
+  /** try homophone and pinyin typo correction when nothing fired (TYPOS) */
+  typos: boolean
 }
+
+export interface EngineOptions { typos?: boolean }
 
 export type FallbackFactory = (compiled: CompiledShop) => Fallback | undefined
 
-export function buildEngine (rules: ShopRules, fallbackFactories: FallbackFactory[] = []): ShopEngine {
+export function buildEngine (rules: ShopRules, fallbackFactories: FallbackFactory[] = [], opts: EngineOptions = {}): ShopEngine {
   const compiled = compileShop(rules)
   return {
     shopId: rules.shopId,
@@ -34,6 +38,7 @@ export function buildEngine (rules: ShopRules, fallbackFactories: FallbackFactor
     rules,
     compiled,
     hours: rules.hours ? compileHours(rules.hours) : undefined,
-    fallbacks: fallbackFactories.map((f) => f(compiled)).filter((f): f is Fallback => f !== undefined)
+    fallbacks: fallbackFactories.map((f) => f(compiled)).filter((f): f is Fallback => f !== undefined),
+    typos: opts.typos ?? true
   }
 }

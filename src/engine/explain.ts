@@ -15,7 +15,7 @@ export interface Considered {
   intent: string
   file: string
   line: number
-  verdict: 'answered' | 'lost' | 'vetoed' | 'incomplete'
+  verdict: 'answered' | 'lost' | 'vetoed' | 'incomplete' | 'own_case' | 'held'
   keywords?: string[]
   why: string
 }
@@ -23,13 +23,19 @@ export interface Considered {
 export interface Explanation {
   text: string
   normalised: string
-  decision: Omit<Decision, 'analysis' | 'firstContact'>
+  decision: Omit<Decision, 'analysis' | 'firstContact' | 'reading'>
+  /** what the buyer does in each clause (src/matching/reading.ts) */
+  clauses: Array<{ text: string; act: string; marker?: string; otherTopic?: string }>
   considered: Considered[]
 }
 
 export function explain (engine: ShopEngine, text: string, state: ConversationState = {}, now = Date.now()): Explanation {
   const decision = decide(engine, { type: 'text', text }, state, { now, pick: pickFirst })
-  const { analysis, firstContact: _first, ...shown } = decision
+  const { analysis, firstContact: _first, reading, ...shown } = decision
+  const key = analysis?.correctedKey ?? analysis?.key ?? ''
+  const clauses = (reading?.clauses ?? []).map((c) => ({ text: key.slice(c.begin, c.end), act: c.act, ...(c.by ? { marker: c.by } : {}), ...(c.other ? { otherTopic: c.other } : {}) }))
+  const ownCase = new Set(decision.matched.filter((m) => m.outcome === 'own_case' || m.outcome === 'policy_info').map((m) => m.ruleId))
+  const ownWhy = reading?.own ? `clause "${key.slice(reading.own.begin, reading.own.end)}" is the buyer's own case (${reading.own.act}: "${reading.own.by}")` : 'its keyword is in a report of the buyer\'s own case'
   const considered: Considered[] = []
   const chosenIds = new Set(decision.matched.map((m) => m.ruleId))
   const winnerOf = new Map(decision.matched.map((m) => [m.intent, m.ruleId]))
@@ -37,10 +43,14 @@ export function explain (engine: ShopEngine, text: string, state: ConversationSt
   for (const c of analysis?.candidates ?? []) {
     const src = c.entry.source
     const base = { ruleId: c.entry.id, intent: c.entry.intent, file: src.file, line: src.line, keywords: c.keywords }
-    if (chosenIds.has(c.entry.id)) {
+    if (ownCase.has(c.entry.id)) {
+      considered.push({ ...base, verdict: 'own_case', why: `fired, but ${ownWhy}: handed to a person${c.entry.source.case_reply ? ', with its case_reply' : ''}` })
+    } else if (chosenIds.has(c.entry.id)) {
       const on = c.keywords.map((k) => `"${k}"`).join(', ') || c.method
       const how = c.method === 'pinyin' ? ' after correcting a typo (homophone or pinyin)' : c.method === 'figures' ? ' (height and weight in the message)' : ''
       considered.push({ ...base, verdict: 'answered', why: `fired on ${on}${how}` })
+    } else if (!decision.matched.some((m) => m.intent === c.entry.intent) && decision.handoff?.reason === 'unmatched') {
+      considered.push({ ...base, verdict: 'held', why: 'fired in a clause that asks nothing of this rule (feedback, next time, or another topic)' })
     } else if (escalated) {
       considered.push({ ...base, verdict: 'lost', why: `fired, but ${decision.handoff!.reason === 'complaint' ? 'a complaint' : 'a request for a human'} outranks every rule` })
     } else {
@@ -66,5 +76,5 @@ export function explain (engine: ShopEngine, text: string, state: ConversationSt
     const group = i.entry.source.all[i.missingGroup] ?? []
     considered.push({ ruleId: i.entry.id, intent: i.entry.intent, file: i.entry.source.file, line: i.entry.source.line, verdict: 'incomplete', why: `a keyword fired, but none of all-group ${i.missingGroup + 1} [${group.join(', ')}] is in the message` })
   }
-  return { text, normalised: normalise(text).key, decision: shown, considered }
+  return { text, normalised: normalise(text).key, decision: shown, clauses, considered }
 }

@@ -8,6 +8,7 @@ import type { Catalog, CatalogItem, Rule, ShopRules, SizeChart, Located } from '
 import { matchKey } from './normalise.js'
 import { COMPLAINT_LEXICON, COMPLAINT_LEXICON_NOT } from './lexicon.js'
 import { buildTypoIndex, type TypoIndex } from './typos.js'
+import { DEFAULT_MARKERS, MARKER_KINDS, type MarkerKind } from './markers.js'
 
 export type EntryKind = 'rule' | 'size' | 'catalog'
 
@@ -18,6 +19,8 @@ export interface Entry {
   intent: string
   priority: number
   allGroups: number
+  /** `question`: answers only a clause that asks how things work; `any`: wherever its keyword is */
+  answers: 'question' | 'any'
   source: (Rule | SizeChart | Catalog) & Located
 }
 
@@ -31,6 +34,7 @@ export type Role =
   | { role: 'human' }
   | { role: 'escalate' }
   | { role: 'escalate_not' }
+  | { role: 'marker'; kind: MarkerKind }
 
 export interface CompiledShop {
   shop: ShopRules
@@ -69,7 +73,8 @@ export function compileShop (shop: ShopRules): CompiledShop {
 
   const addEntry = (kind: EntryKind, src: (Rule | SizeChart | Catalog) & Located): number => {
     const index = entries.length
-    entries.push({ kind, index, id: src.id, intent: src.intent, priority: src.priority, allGroups: src.all.length, source: src })
+    const answers = src.answers ?? (src.intent === 'greeting' ? 'any' : 'question')
+    entries.push({ kind, index, id: src.id, intent: src.intent, priority: src.priority, allGroups: src.all.length, answers, source: src })
     for (const k of src.keywords) add(k, { role: 'kw', entry: index })
     for (const k of src.not) add(k, { role: 'not', entry: index })
     src.all.forEach((group, g) => { for (const k of group) add(k, { role: 'all', entry: index, group: g }) })
@@ -100,6 +105,19 @@ export function compileShop (shop: ShopRules): CompiledShop {
   if (shop.handoff.escalate.builtin_lexicon) {
     for (const k of COMPLAINT_LEXICON) add(k, { role: 'escalate' })
     for (const k of COMPLAINT_LEXICON_NOT) add(k, { role: 'escalate_not' })
+  }
+
+  // The clause reading's markers ride in the same automaton: one pass finds keywords and markers.
+  const reading = shop.reading
+  // A topic the shop has rules for is not "something else" there: shop B answers invoices, so 发票
+  // is no other-topic word for it.
+  const keywordKeys = entries.flatMap((e) => e.source.keywords.map((k) => matchKey(String(k))))
+  const ownTopic = (marker: string): boolean => { const m = matchKey(marker); return keywordKeys.some((k) => k.includes(m)) }
+  for (const kind of MARKER_KINDS) {
+    if (reading?.builtin !== false) {
+      for (const k of DEFAULT_MARKERS[kind]) if (kind !== 'other_topic' || !ownTopic(k)) add(k, { role: 'marker', kind })
+    }
+    for (const k of reading?.[kind] ?? []) add(k, { role: 'marker', kind })
   }
 
   if (regexOwners.length > 0) regexSet.compile()

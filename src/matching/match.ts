@@ -4,6 +4,7 @@
  */
 import type { CompiledShop, Entry, Role } from './compile.js'
 import { extractMeasurements } from './measurements.js'
+import type { MarkerHit } from './reading.js'
 
 export type Method = 'keyword' | 'regex' | 'figures' | 'catalog' | 'context' | 'classifier' | 'pinyin'
 
@@ -13,6 +14,8 @@ export interface Candidate {
   keywords: string[]
   /** where in the message it was asked: earlier questions are answered first */
   position: number
+  /** the key spans of what fired it (keywords, regex matches, items): which clauses it was asked in */
+  spans: Array<[number, number]>
   /** longest hit: a longer, more specific hit beats a shorter one (退货运费 beats 退货) */
   specificity: number
   method: Method
@@ -36,6 +39,8 @@ export interface Analysis {
   incomplete: Array<{ entry: Entry; missingGroup: number }>
   /** entries one of whose `not` keywords is in the message, fired or not: no guess may answer with them */
   notHit: Set<number>
+  /** the clause reading's markers found in the same pass */
+  markers: MarkerHit[]
 }
 
 interface Hit { keyword: string; begin: number; end: number; roles: Role[] }
@@ -106,6 +111,7 @@ export function analyse (shop: CompiledShop, text: { key: string; canonical: str
   const escalate: string[] = []
   const escalateNot: Array<{ begin: number; end: number }> = []
   const human: string[] = []
+  const markers: MarkerHit[] = []
   const per = new Map<number, Slot>()
   const slot = (i: number) => {
     let s = per.get(i)
@@ -132,6 +138,7 @@ export function analyse (shop: CompiledShop, text: { key: string; canonical: str
           if (!isShadowed && !(DIGIT.test(h.keyword) && prices.has(h.keyword))) slot(r.entry).items.set(r.item, h)
           break
         case 'tone': slot(r.entry).tones.add(r.tone); break
+        case 'marker': markers.push({ kind: r.kind, keyword: h.keyword, begin: h.begin, end: h.end }); break
       }
     }
   }
@@ -175,9 +182,15 @@ export function analyse (shop: CompiledShop, text: { key: string; canonical: str
     const lengths = [...s.kws.map((h) => h.end - h.begin), ...rx.map((r) => Math.min(r.text.length, REGEX_SPECIFICITY)), ...[...s.items.values()].map((h) => h.end - h.begin)]
     // every `all` group it needed adds to how specific the match is (七天 + 无理由 beats 无理由)
     const groupLength = [...s.groups.values()].reduce((a, b) => a + b, 0)
+    const spans: Array<[number, number]> = [
+      ...s.kws.map((h): [number, number] => [h.begin, h.end]),
+      ...rx.map((r): [number, number] => [r.begin, r.begin + r.text.length]),
+      ...[...s.items.values()].map((h): [number, number] => [h.begin, h.end])
+    ]
     const candidate: Candidate = {
       entry,
       keywords,
+      spans,
       position: positions.length > 0 ? Math.min(...positions) : 0,
       specificity: (lengths.length > 0 ? Math.max(...lengths) : 0) + groupLength,
       method: s.kws.length > 0 ? 'keyword' : rx.length > 0 ? 'regex' : s.figures ? 'figures' : 'catalog'
@@ -189,7 +202,7 @@ export function analyse (shop: CompiledShop, text: { key: string; canonical: str
     candidates.push(candidate)
   }
   const notHit = new Set([...per].filter(([, s]) => s.nots.length > 0).map(([i]) => i))
-  return { key, canonical: text.canonical, escalate: [...new Set(realEscalate)], human: [...new Set(human)], candidates, vetoed, incomplete, notHit }
+  return { key, canonical: text.canonical, escalate: [...new Set(realEscalate)], human: [...new Set(human)], candidates, vetoed, incomplete, notHit, markers }
 }
 
 function isPositive (r: Role): boolean {

@@ -30,29 +30,54 @@ const EMOJI_CODE = /\[[^\]\s]{1,6}\]/gu
 // emoji and codes become the word 发怒, which the complaint lexicon holds; the rest are ignored.
 const ANGER = /[\u{1F621}\u{1F92C}\u{1F47F}\u{1F4A2}]|\[(?:发怒|怒|咒骂|骂|愤怒)\]/gu
 // Everything that is not a letter or a number (in any script) separates words.
-const SEPARATORS = /[^\p{L}\p{N}]+/gu
 const ASCII_WORD_END = /[a-z0-9]$/
 const ASCII_WORD_START = /^[a-z0-9]/
 
 export function keyFromCanonical (canon: string): string {
-  const parts = canon.replace(ANGER, ' 发怒 ').replace(EMOJI_CODE, ' ').split(SEPARATORS)
+  return segment(canon).key
+}
+
+/**
+ * Where the clauses of a message meet in its match key. Normalisation drops spaces and punctuation,
+ * which is where buyers end their clauses ("已经寄回去了，什么时候退"), so the key offsets at which a
+ * separator stood are kept for the clause reading; `asked` holds the breaks whose separator had a
+ * question mark (the clause before it was asked).
+ */
+export interface Segmented { key: string; breaks: number[]; asked: number[] }
+
+const QUESTION_MARK = /[?？]/
+
+export function segment (canon: string): Segmented {
+  const parts = canon.replace(ANGER, ' 发怒 ').replace(EMOJI_CODE, ' ').split(/([^\p{L}\p{N}]+)/u)
   let out = ''
-  for (const part of parts) {
+  const breaks: number[] = []
+  const asked: number[] = []
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!
+    if (i % 2 === 1) {
+      // a separator run: a clause ends here (unless nothing came before it)
+      if (out === '') continue
+      if (breaks.at(-1) !== out.length) breaks.push(out.length)
+      if (QUESTION_MARK.test(part) && asked.at(-1) !== out.length) asked.push(out.length)
+      continue
+    }
     if (part === '') continue
     if (out !== '' && ASCII_WORD_END.test(out) && ASCII_WORD_START.test(part)) out += ' '
     out += part
   }
-  return out
+  // a separator at the very end closes the last clause; it is not a break inside the message
+  while (breaks.length > 0 && breaks.at(-1)! >= out.length) breaks.pop()
+  return { key: out, breaks, asked }
 }
 
 export function matchKey (text: string): string {
   return keyFromCanonical(canonical(text))
 }
 
-/** Both forms at once, for the message hot path (canonicalises once). */
-export function normalise (text: string): { canonical: string; key: string } {
+/** Both forms at once, for the message hot path (canonicalises once), with the clause breaks. */
+export function normalise (text: string): { canonical: string; key: string; breaks: number[]; asked: number[] } {
   const canon = canonical(text)
-  return { canonical: canon, key: keyFromCanonical(canon) }
+  return { canonical: canon, ...segment(canon) }
 }
 
 const HAS_CONTENT = /[\p{L}\p{N}]/u

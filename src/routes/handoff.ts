@@ -32,7 +32,7 @@ export const ticketSchema = z.object({
   conversationId: z.string(),
   buyerId: z.string(),
   priority: z.enum(['urgent', 'normal']),
-  reason: z.enum(['unmatched', 'human_request', 'complaint', 'closed_hours']),
+  reason: z.enum(['unmatched', 'human_request', 'complaint', 'closed_hours', 'own_case']),
   status: z.enum(['waiting', 'claimed']),
   createdAt: z.number(),
   claimedAt: z.number().optional(),

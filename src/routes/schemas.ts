@@ -61,7 +61,7 @@ export const messageResponseSchema = z.object({
     ticketId: z.string(),
     position: z.number().int(),
     priority: z.enum(['urgent', 'normal']),
-    reason: z.enum(['unmatched', 'human_request', 'complaint', 'closed_hours']),
+    reason: z.enum(['unmatched', 'human_request', 'complaint', 'closed_hours', 'own_case']),
     agentsOnline: z.number().int()
   }).optional(),
   degraded: z.boolean().optional()

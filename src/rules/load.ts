@@ -159,7 +159,7 @@ async function loadShop (shopId: string, files: string[], problems: RuleProblem[
         ;(into as unknown[]).push({ ...entry, file: name, line })
       })
     }
-    for (const key of ['welcome', 'handoff', 'hours', 'outbound_webhook'] as const) {
+    for (const key of ['welcome', 'handoff', 'hours', 'outbound_webhook', 'reading'] as const) {
       if (data[key] === undefined) continue
       const seen = singletons.get(key)
       if (seen) {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import { RE2JS } from 're2js'
+import { MARKER_KINDS } from '../matching/markers.js'
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty')
 const keywordList = z.array(z.union([nonEmpty, z.number().transform(String)])).default([])
@@ -44,7 +45,15 @@ const matchable = {
   regex: z.array(re2Pattern).default([]),
   priority: z.number().int().default(0),
   examples,
-  not_examples: examples
+  not_examples: examples,
+  /**
+   * Which messages it answers: `question` — only a clause that asks how things work (or a bare
+   * fragment like "运费险"), never the buyer's own case; `any` — wherever its keyword is, as before
+   * the clause reading. Default: `question`, except greeting rules (`any`).
+   */
+  answers: z.enum(['question', 'any']).optional(),
+  /** said while handing off when the keyword fired in the buyer's own case: the general rule as information */
+  case_reply: replyText.optional()
 }
 
 export const ruleSchema = z.strictObject({
@@ -141,6 +150,15 @@ export const outboundWebhookSchema = z.strictObject({
   return { url: w.url, secret }
 })
 
+/**
+ * Extra words for the clause reading, per shop (src/matching/markers.ts holds the shipped lists and
+ * what each kind means); `builtin: false` drops the shipped lists.
+ */
+export const readingSchema = z.strictObject({
+  builtin: z.boolean().default(true),
+  ...Object.fromEntries(MARKER_KINDS.map((k) => [k, keywordList])) as Record<typeof MARKER_KINDS[number], typeof keywordList>
+})
+
 /** One file: every section optional, so operators can split a shop over many files. */
 export const ruleFileSchema = z.strictObject({
   rules: z.array(ruleSchema).default([]),
@@ -149,7 +167,8 @@ export const ruleFileSchema = z.strictObject({
   welcome: welcomeSchema.optional(),
   handoff: handoffSchema.optional(),
   hours: hoursSchema.optional(),
-  outbound_webhook: outboundWebhookSchema.optional()
+  outbound_webhook: outboundWebhookSchema.optional(),
+  reading: readingSchema.optional()
 })
 
 export type Rule = z.output<typeof ruleSchema>
@@ -159,6 +178,7 @@ export type CatalogItem = z.output<typeof catalogItemSchema>
 export type Welcome = z.output<typeof welcomeSchema>
 export type HandoffSettings = z.output<typeof handoffSchema>
 export type Hours = z.output<typeof hoursSchema>
+export type ReadingSettings = z.output<typeof readingSchema>
 export type RuleFile = z.output<typeof ruleFileSchema>
 
 /** A shop's whole rule set, merged from its files, each entry remembering where it came from. */
@@ -172,5 +192,6 @@ export interface ShopRules {
   handoff: HandoffSettings
   hours?: Hours
   outbound_webhook?: z.output<typeof outboundWebhookSchema>
+  reading?: ReadingSettings
   files: string[]
 }

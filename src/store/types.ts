@@ -6,7 +6,7 @@
  */
 
 export type Priority = 'urgent' | 'normal'
-export type HandoffReason = 'unmatched' | 'human_request' | 'complaint' | 'closed_hours'
+export type HandoffReason = 'unmatched' | 'human_request' | 'complaint' | 'closed_hours' | 'own_case'
 
 /** Who wrote a chat line: the buyer, the bot, or a human agent answering through the service. */
 export type ChatRole = 'buyer' | 'bot' | 'agent'

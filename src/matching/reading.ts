@@ -1,0 +1,154 @@
+/**
+ * What the buyer is doing, clause by clause, before any policy rule answers: asking how things work,
+ * reporting or chasing their own order or refund, asking the shop to act, disputing, giving feedback.
+ * Pure: the clause breaks come from normalisation (`segment`), the markers from the shop's automaton
+ * (the same pass that finds the keywords), so reading a message costs one walk over its hits.
+ *
+ * The acts, strongest first — the first that applies to a clause is its act:
+ * - `feedback`  first of all when it speaks of next time (下次发货检查一下): nothing in it is about this order
+ * - `dispute`   the buyer disagrees with what happened (只退了一半, 拒收, 说我人为损坏)
+ * - `anomaly`   the case is not going as it should, or the buyer is waiting (还没, 怎么还, 都三天了, 坏了)
+ * - `request`   asks the shop to act on the case (帮我 + 改, 麻烦 + 发, 尽快发, 催一下)
+ * - `chase`     asks the state of one thing (到哪了, 退了吗, 发货没, 什么时候到账)
+ * - `own_timing` a "when" question about something that already happened or that the buyer names
+ *               (已经寄回去了，多久退 · 我的快递什么时候到) — unless it asks the general rule (一般几天到)
+ * - `question`  a general question: how, whether, how long, who pays (能不能, 怎么申请, 谁出运费, 多久)
+ * - `feedback`  praise, thanks, instructions for next time (发货真快, 下次检查一下)
+ * - `state`     a report that something happened (已经签收, 收到了, 小了)
+ * A clause that imagines a case (万一, 如果, 怕) or tells of another shop (别家) is no dispute, anomaly or state.
+ * - `plain`     none of these: a fragment ("运费险") or figures ("165 110斤")
+ * The first five are the buyer's own case: a person must look at it.
+ */
+import type { MarkerKind } from './markers.js'
+
+export type Act = 'dispute' | 'anomaly' | 'request' | 'chase' | 'own_timing' | 'question' | 'feedback' | 'state' | 'plain'
+
+/** Acts that make the message the buyer's own case. */
+export const OWN_ACTS: ReadonlySet<Act> = new Set<Act>(['dispute', 'anomaly', 'request', 'chase', 'own_timing'])
+
+export interface MarkerHit { kind: MarkerKind; keyword: string; begin: number; end: number }
+
+export interface Clause {
+  begin: number
+  end: number
+  act: Act
+  /** the marker that decided the act */
+  by?: string
+  /** an other-topic marker in the clause (冰箱, 差价, 发票): a keyword here is about something else */
+  other?: string
+}
+
+export interface Reading {
+  clauses: Clause[]
+  /** the first clause read as the buyer's own case */
+  own?: Clause
+}
+
+// A lead word and its action word may have a little between them (麻烦尽快发, 赶紧给我发) but not a
+// look or a question (帮我看看发什么快递 asks, it does not request).
+const REQUEST_GAP = 2
+const NOT_IN_GAP = /[看问推荐选挑说想]/
+// A clause that ends in 了 reports a state (小了, 到了, 退了); 了吗 is a chase, found by its marker.
+const ENDS_PERFECTIVE = /了[啊呀哦的吧啦哈嘛]?$/
+
+const KEPT_INSIDE_IGNORE: ReadonlySet<MarkerKind> = new Set<MarkerKind>(['question', 'generic', 'timing', 'feedback', 'connective'])
+
+export interface ReadInput {
+  key: string
+  breaks: readonly number[]
+  /** breaks whose separator had a question mark */
+  asked: readonly number[]
+  markers: readonly MarkerHit[]
+  /** the message carried an order card or a masked order token: it names the buyer's order */
+  orderCard?: boolean
+}
+
+export function readClauses (input: ReadInput): Reading {
+  const { key } = input
+  // an ignore phrase (还不错, 退得了吗) vetoes the case-like markers inside it, not its question word or its praise
+  const ignore = input.markers.filter((m) => m.kind === 'ignore')
+  const hits = input.markers.filter((m) => m.kind !== 'ignore' && (KEPT_INSIDE_IGNORE.has(m.kind) || !ignore.some((i) => i.begin <= m.begin && i.end >= m.end)))
+
+  // clause boundaries: where a separator stood, and before each connective
+  const cuts = new Set<number>(input.breaks)
+  for (const h of hits) if (h.kind === 'connective' && h.begin > 0) cuts.add(h.begin)
+  const bounds = [0, ...[...cuts].filter((c) => c > 0 && c < key.length).sort((a, b) => a - b), key.length]
+  const askedAt = new Set(input.asked)
+
+  const clauses: Clause[] = []
+  let reference = input.orderCard === true
+  let stated = false
+  let own: Clause | undefined
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    const begin = bounds[i]!
+    const end = bounds[i + 1]!
+    if (end <= begin) continue
+    // a marker belongs to the clause it starts in, and never spans two clauses
+    const inClause = hits.filter((h) => h.begin >= begin && h.end <= end).sort((a, b) => a.begin - b.begin || b.end - a.end)
+    const first = (kind: MarkerKind) => inClause.find((h) => h.kind === kind)
+    const clause: Clause = { begin, end, act: 'plain' }
+    const other = first('other_topic')
+    if (other) clause.other = other.keyword
+    const hasRef = reference || first('reference') !== undefined
+    // "万一尺码不对能换吗" imagines a case, "之前别家等了一周" tells of another shop: neither is the buyer's case here
+    const imagined = first('hypothetical') !== undefined
+    const hasState = !imagined && (first('state') !== undefined || ENDS_PERFECTIVE.test(key.slice(begin, end)))
+
+    const decided = imagined ? undefined : first('dispute') ?? first('anomaly')
+    if (first('future')) {
+      clause.act = 'feedback'
+      clause.by = first('future')!.keyword
+    } else if (decided) {
+      clause.act = decided.kind as Act
+      clause.by = decided.keyword
+    } else if (requestIn(key, inClause)) {
+      clause.act = 'request'
+      clause.by = requestIn(key, inClause)
+    } else if (first('chase')) {
+      clause.act = 'chase'
+      clause.by = first('chase')!.keyword
+    } else if (first('question') || askedAt.has(end)) {
+      const timing = first('timing')
+      // "已经寄回了 什么时候退" and "我的快递什么时候到" ask about one case; "一般几天到" asks the rule
+      if (timing && (hasRef || hasState || stated) && !first('generic')) {
+        clause.act = 'own_timing'
+        clause.by = timing.keyword
+      } else {
+        clause.act = 'question'
+        clause.by = first('question')?.keyword ?? '?'
+      }
+    } else if (first('feedback')) {
+      clause.act = 'feedback'
+      clause.by = first('feedback')!.keyword
+    } else if (hasState) {
+      clause.act = 'state'
+      clause.by = first('state')?.keyword ?? '了'
+    }
+    if (hasRef) reference = true
+    if (hasState) stated = true
+    clauses.push(clause)
+    if (!own && OWN_ACTS.has(clause.act)) own = clause
+  }
+  return own ? { clauses, own } : { clauses }
+}
+
+/** The request marker of a clause: a request phrase, or a lead word with an action word right after it. */
+function requestIn (key: string, hits: readonly MarkerHit[]): string | undefined {
+  const phrase = hits.find((h) => h.kind === 'request')
+  if (phrase) return phrase.keyword
+  for (const lead of hits) {
+    if (lead.kind !== 'request_lead') continue
+    for (const act of hits) {
+      if (act.kind !== 'request_act' || act.begin < lead.end) continue
+      const gap = key.slice(lead.end, act.begin)
+      if (gap.length <= REQUEST_GAP && !NOT_IN_GAP.test(gap)) return `${lead.keyword}…${act.keyword}`
+    }
+  }
+  return undefined
+}
+
+/** The clause a key offset falls in. */
+export function clauseAt (reading: Reading, offset: number): Clause | undefined {
+  for (const c of reading.clauses) if (offset >= c.begin && offset < c.end) return c
+  return reading.clauses.at(-1)
+}

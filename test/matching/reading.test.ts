@@ -1,0 +1,127 @@
+/**
+ * The clause reading on buyers' wordings (our own, written from the real-buyer issue and
+ * shared/REAL-TRAFFIC.md): which clause is a general question, which the buyer's own case, and what
+ * decide() does with a policy keyword in each.
+ */
+import { describe, it, expect, beforeAll } from 'vitest'
+import { engineFor } from '../helpers/engine.js'
+import { DEMO_RULES } from '../helpers/build.js'
+import { decide } from '../../src/engine/decide.js'
+import { pickFirst } from '../../src/engine/answer.js'
+import { buildEngine, type ShopEngine } from '../../src/engine/engine.js'
+import { parseRuleFile } from '../../src/rules/load.js'
+import { unmask } from '../../src/matching/masked.js'
+import type { ShopRules } from '../../src/rules/schema.js'
+
+let engine: ShopEngine
+beforeAll(async () => { engine = await engineFor(DEMO_RULES) })
+const NOW = Date.parse('2026-11-24T04:00:00Z')
+const say = (text: string, e: ShopEngine = engine) => decide(e, { type: 'text', text }, { lastSeenAt: NOW - 60_000 }, { now: NOW, pick: pickFirst })
+const acts = (text: string) => {
+  const d = say(text)
+  const key = d.analysis!.correctedKey ?? d.analysis!.key
+  return d.reading!.clauses.map((c) => `${key.slice(c.begin, c.end)}:${c.act}`)
+}
+
+describe('clause reading', () => {
+  it('splits on punctuation, spaces and connectives, though normalisation drops them', () => {
+    expect(acts('已经寄回去了，什么时候退')).toEqual(['已经寄回去了:state', '什么时候退:chase'])
+    expect(acts('我下单三天了但是还没发货')).toEqual(['我下单三天了:state', '但是还没发货:anomaly'])
+    expect(acts('包邮吗 我的快递到哪了')).toEqual(['包邮吗:question', '我的快递到哪了:chase'])
+  })
+
+  it.each([
+    ['我的退款怎么还没到', 'anomaly'], ['快递三天没动了', 'anomaly'], ['怎么还不发货', 'anomaly'], ['一直不更新物流', 'anomaly'],
+    ['为什么不发货', 'anomaly'], ['收到的口红断了', 'anomaly'],
+    ['只退了一半', 'dispute'], ['我拒收了', 'dispute'], ['不同意退款', 'dispute'], ['说我人为损坏', 'dispute'],
+    ['帮我改地址', 'request'], ['麻烦尽快发货', 'request'], ['能不能尽快发', 'request'], ['赶紧给我退款', 'request'], ['催一下', 'request'],
+    ['我的快递到哪了', 'chase'], ['退了吗', 'chase'], ['发货了吗', 'chase'], ['退款什么时候到账', 'chase'],
+    ['我的订单什么时候发', 'own_timing'], ['已经寄回去了多久退', 'own_timing'],
+    ['不合适能退吗', 'question'], ['退货运费谁出', 'question'], ['一般几天能到', 'question'], ['怎么申请售后', 'question'],
+    ['我买的裙子不合适能退吗', 'question'], ['这个退得了吗', 'question'], ['万一尺码不对能换吗', 'question'], ['超过七天了还能退吗', 'question'],
+    ['你家发货真快', 'feedback'], ['下次发货检查一下', 'feedback'], ['谢谢亲', 'feedback'],
+    ['已经签收', 'state'], ['衣服小了', 'state'],
+    ['运费险', 'plain'], ['165 110斤', 'plain']
+  ])('%s → %s', (text, act) => {
+    expect(acts(text).map((a) => a.split(':')[1])).toContain(act)
+  })
+
+  it('marks a clause about something else', () => {
+    expect(say('这个冰箱什么颜色').reading!.clauses[0]!.other).toBe('冰箱')
+    expect(say('屏幕尺寸多大').reading!.clauses[0]!.other).toBe('屏幕')
+  })
+
+  it('masked tokens are no figure, shade or size; an order token names the buyer\'s order', () => {
+    expect(unmask('[订单x] 这个什么时候发')).toEqual({ text: '  这个什么时候发', orderCard: true })
+    expect(unmask('<num>斤 [姓名x]')).toEqual({ text: ' 斤  ', orderCard: false })
+    expect(say('[订单x] 这个什么时候发')).toMatchObject({ action: 'handoff', handoff: { reason: 'own_case' } })
+    expect(say('[订单x] 你好')).toMatchObject({ action: 'reply', matched: [{ intent: 'greeting' }] })
+    expect(say('[数字3]').action).toBe('handoff')
+    expect(say('<num>').matched).toEqual([])
+  })
+})
+
+describe('policy answers only to policy questions', () => {
+  it.each([
+    '我的退款怎么还没到', '已经寄回去了什么时候退', '包邮吗 我的快递到哪了', '帮我换个码', '尺码不对不想要了', '已经退货了',
+    '[订单x] 这个什么时候发', '只退了一半运费险呢', '催一下发货', '顺丰到哪了'
+  ])('%s: the buyer\'s own case goes to a person', (text) => {
+    const d = say(text)
+    expect(d.action).toBe('handoff')
+    expect(d.replies.length).toBeGreaterThan(0)
+    expect(d.matched.every((m) => m.outcome === 'own_case' || m.outcome === 'policy_info')).toBe(true)
+  })
+
+  it.each([
+    ['你家发货真快', []], ['下次发货检查一下', []], ['这个冰箱什么颜色', []], ['屏幕尺寸多大', []]
+  ])('%s: a keyword about something else answers nothing', (text, intents) => {
+    const d = say(text)
+    expect(d.action).toBe('handoff')
+    expect(d.matched.map((m) => m.intent)).toEqual(intents)
+    expect(d.handoff!.reason).toBe('unmatched')
+  })
+
+  it.each([
+    ['不合适能退吗', 'return_policy'], ['我买的裙子不合适能退吗', 'return_policy'], ['昨天下的单 一般几天能到', 'shipping'],
+    ['发货真快 包邮吗', 'shipping'], ['上次M大了 158 92斤穿什么码', 'size'], ['999是什么颜色', 'shade']
+  ])('%s: a general question is answered', (text, intent) => {
+    const d = say(text)
+    expect(d.action).toBe('reply')
+    expect(d.matched.map((m) => m.intent)).toContain(intent)
+  })
+
+  it('carries the general rule as information while a person looks at the case (case_reply)', () => {
+    const problems: never[] = []
+    const parsed = parseRuleFile([
+      'rules:',
+      '  - id: refund-time',
+      '    intent: return_policy',
+      '    keywords: [退款, 到账]',
+      '    reply: 亲，退款审核通过后1-3个工作日原路退回哦～',
+      '    case_reply: 退款一般1-3个工作日原路退回；您这笔我已转给人工帮您查',
+      '  - id: anything',
+      '    intent: invoice',
+      '    answers: any',
+      '    keywords: [发票]',
+      '    reply: 电子发票确认收货后自动开具～'
+    ].join('\n'), 'x.yaml', problems)!
+    const shop = { ...(engine.rules as ShopRules), rules: parsed.data.rules.map((r) => ({ ...r, file: 'x.yaml', line: 1 })) }
+    const e = buildEngine(shop)
+    expect(say('退款多久到账', e)).toMatchObject({ action: 'reply', matched: [{ ruleId: 'refund-time', outcome: 'reply' }] })
+    const own = say('我的退款怎么还没到账', e)
+    expect(own).toMatchObject({ action: 'handoff', handoff: { reason: 'own_case' }, matched: [{ ruleId: 'refund-time', outcome: 'policy_info' }] })
+    expect(own.replies[0]).toBe('退款一般1-3个工作日原路退回；您这笔我已转给人工帮您查')
+    expect(own.replies.at(-1)).toContain('{position}')
+    // `answers: any` answers wherever its keyword is, even in praise
+    expect(say('发票开得真快', e).matched.map((m) => m.ruleId)).toEqual(['anything'])
+  })
+
+  it('operators extend the markers per shop', async () => {
+    const problems: never[] = []
+    const parsed = parseRuleFile('reading:\n  anomaly: [咋整]\n  other_topic: [手办]\n', 'r.yaml', problems)!
+    const e = buildEngine({ ...(engine.rules as ShopRules), reading: parsed.data.reading })
+    expect(say('包邮吗 咋整', e).handoff?.reason).toBe('own_case')
+    expect(say('手办包邮吗', e).matched).toEqual([])
+    expect(say('包邮吗', e).action).toBe('reply')
+  })
+})
