@@ -169,15 +169,19 @@ function gate (analysis: Analysis, reading: Reading): Gated {
   let own = reading.own !== undefined
   for (const c of analysis.candidates) {
     if (c.entry.answers === 'any') { answer.push(c); continue }
+    // a size or a shade is of the product named: "空调几匹的 20平够吗" asks nothing of our size chart
+    if (c.entry.kind !== 'rule' && reading.otherTopic !== undefined) continue
     let asks = c.spans.length === 0
     let mine = false
     // a keyword across a clause break ("不合适 能不能换") belongs to the clause it ends in
     for (const [, end] of c.spans) {
       const clause = clauseAt(reading, end - 1)
       if (!clause) { asks = true; continue }
-      // a report of what happened (已经退货了) is the buyer's case for a policy text; for a size chart or a
-      // catalog it is the buyer describing themselves ("上次M大了 158 92斤")
-      if (OWN_ACTS.has(clause.act) || (clause.act === 'state' && c.entry.kind === 'rule')) { mine = true; continue }
+      // a report of what happened (已经退货了) is the buyer's case for a policy text, and so is a bare
+      // fragment inside such a story ("已经寄回去了 顺丰的"); for a size chart or a catalog it is the buyer
+      // describing themselves ("上次M大了 158 92斤")
+      const policyText = c.entry.kind === 'rule'
+      if (OWN_ACTS.has(clause.act) || (policyText && (clause.act === 'state' || (clause.act === 'plain' && reading.narrative)))) { mine = true; continue }
       if (clause.other !== undefined || clause.act === 'feedback') continue
       asks = true
     }

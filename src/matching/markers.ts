@@ -12,7 +12,7 @@
  */
 
 export const MARKER_KINDS = [
-  'question', 'generic', 'timing', 'state', 'anomaly', 'chase', 'request', 'request_lead', 'request_act',
+  'question', 'whether', 'generic', 'timing', 'state', 'anomaly', 'chase', 'request', 'request_lead', 'request_act',
   'dispute', 'feedback', 'future', 'reference', 'other_topic', 'hypothetical', 'connective', 'ignore'
 ] as const
 export type MarkerKind = typeof MARKER_KINDS[number]
@@ -26,6 +26,8 @@ export const DEFAULT_MARKERS: Readonly<Record<MarkerKind, readonly string[]>> = 
   ],
   // the answer is the same for every buyer: "一般几天到" asks the rule, not about one parcel
   generic: ['一般', '通常', '正常', '平时', '一般来说', '规则', '政策', '流程', '步骤', '规定', '天内', '以内', '之内'],
+  // whether something may be done: a question about the rule even when the buyer names their order (我买的裙子能退吗)
+  whether: ['能', '可以', '可不可以', '能不能', '支持', '还能', '行不行', '会不会', '要不要', '允许', '可不'],
   // "when" questions: about the buyer's own order once something has happened to it
   timing: ['什么时候', '啥时候', '何时', '几时', '多久', '几天', '多长时间', '多少天', '哪天', '几号'],
   // perfective and state: something already happened to the buyer's own order or return
@@ -33,7 +35,7 @@ export const DEFAULT_MARKERS: Readonly<Record<MarkerKind, readonly string[]>> = 
     '已经', '已', '收到了', '收到货了', '签收', '显示', '拍了', '下单了', '付款了', '付了款', '寄回了', '寄回去了', '寄出了', '退回了', '退了',
     '申请了', '提交了', '天了', '填了', '填好了', '到了', '发了', '换了', '买了', '穿了', '洗了', '用了', '拆了', '退货了', '退款了', '寄过去了',
     '不想要了', '不要了', '不合适了'
-  ],
+  , '付的款', '下的单', '付款的', '我要退', '我想退', '要退货', '想退货', '我要换', '我想换', '想换货', '要换货', '我要退款', '想退款', '退回去的', '寄回去的'],
   // anomaly and waiting: the case is not going as it should
   anomaly: [
     '还没', '怎么还', '咋还', '还不', '一直不', '一直没', '一直在', '都没', '为什么不', '为什么没', '为啥不', '为啥没', '为什么还', '为啥还',
@@ -41,7 +43,7 @@ export const DEFAULT_MARKERS: Readonly<Record<MarkerKind, readonly string[]>> = 
     '这么慢', '太慢', '迟迟', '到现在', '至今', '等了', '等半天', '没有物流', '没物流', '没显示', '卡在', '停在', '快递丢', '包裹丢', '丢件',
     '破了', '坏了', '烂了', '断了', '裂了', '有洞', '脏了', '漏了', '少发', '漏发', '发错', '错发', '少了一', '缺了', '不见了', '被退回',
     '退回发货地', '还在路上', '没人管', '没人处理', '没反应', '没消息', '没回复', '超时'
-  ],
+  , '到底', '寄错', '好久', '失败', '填错', '写错', '太久'],
   // the state of one thing: where it is, whether it happened yet
   chase: [
     '到哪了', '到哪里了', '到哪儿了', '到哪啦', '在哪了', '走到哪', '发了吗', '发了没', '发了么', '发没发', '发货没', '发出了吗', '寄了吗', '寄出了吗',
@@ -49,12 +51,12 @@ export const DEFAULT_MARKERS: Readonly<Record<MarkerKind, readonly string[]>> = 
     '通过了吗', '同意了吗', '好了吗', '什么时候到账', '啥时候到账', '什么时候退款', '啥时候退款', '什么时候退钱', '钱什么时候', '钱呢', '退款呢',
     '快递呢', '包裹呢', '单号呢', '物流呢', '查一下', '查查', '查下', '看一下物流', '看下物流', '了吗', '了没', '了么', '了嘛', '了没有',
     '什么时候给我', '啥时候给我', '什么时候能退', '什么时候退', '什么时候能到账', '什么时候处理'
-  ],
+  , '单号多少', '单号是多少', '怎么给我', '钱怎么'],
   // asking the shop to act on the case, without a lead word
   request: [
     '催一下', '催催', '催下', '帮忙催', '加急', '改地址', '修改地址', '地址改', '改一下地址', '换地址', '取消订单', '拦截', '补发', '重发', '补寄',
     '重新发', '给我退', '给我换', '给我补', '退给我', '赔给我', '同意一下', '同意退', '快点发', '快点退', '早点发', '尽早发', '今天发出', '今天给我发'
-  ],
+  , '着急', '急用', '很急', '急着', '赶着', '等着穿', '等着用', '一定要', '晚几天发', '晚点发', '延迟发', '先别发', '暂时不要发', '不要发', '帮我跟', '帮我联系', '帮我问', '帮忙问', '帮我找', '联系快递', '退我', '补我', '赔我', '报销', '垫付', '催'],
   // a lead word followed in the same clause by an action word is a request: 帮我 + 改, 麻烦 + 发, 尽快 + 退
   request_lead: ['帮我', '给我', '麻烦', '尽快', '赶紧', '快点', '帮忙', '请帮', '速度', '马上', '抓紧', '立刻', '能帮', '可以帮', '帮个忙'],
   request_act: ['发', '寄', '退', '换', '改', '查', '催', '处理', '取消', '备注', '补', '同意', '拦截', '安排', '核实', '审核', '赔'],
@@ -63,12 +65,12 @@ export const DEFAULT_MARKERS: Readonly<Record<MarkerKind, readonly string[]>> = 
     '只退了', '退了一半', '少退', '退少了', '拒收', '不同意', '人为', '被拒', '拒绝', '驳回', '不给退', '不让退', '不给换', '不让换', '凭什么',
     '扣钱', '扣了', '不给我', '不承认', '不认', '说我人为', '说是人为', '颜色不对', '尺码不对', '码数不对', '不是我买的', '不是我要的', '和图片不', '跟图片不',
     '货不对板', '质量太差', '有色差', '色差大'
-  ],
+  , '说好', '不是说', '不对', '不一样', '这么点', '怎么只'],
   // praise, thanks and instructions for next time: a keyword in them asks nothing (你家发货真快)
   feedback: [
     '真快', '好快', '很快', '挺快', '超快', '速度快', '神速', '好评', '五星', '很喜欢', '超喜欢', '喜欢的', '不错', '很好', '挺好', '满意', '谢谢',
     '感谢', '多谢', '辛苦', '注意一下', '检查一下', '包装好点', '点赞', '给力', '棒', '回购', '推荐给', '还会来', '还来买'
-  ],
+  , '好看', '真的快', '是真快', '蛮快', '速度可以', '速度很快', '态度好', '态度也好'],
   // instructions for next time: nothing in the clause is about the order at hand (下次发货检查一下)
   future: ['下次', '下回', '下一次', '以后买', '以后发', '下次发', '再买的时候'],
   // the buyer names their own order, parcel or refund
@@ -82,11 +84,11 @@ export const DEFAULT_MARKERS: Readonly<Record<MarkerKind, readonly string[]>> = 
     '路由器', '电饭煲', '微波炉', '热水器', '吸尘器', '风扇', '吹风机', '鞋带', '鞋子', '鞋', '袜子', '零食', '饼干', '茶叶', '咖啡', '坚果',
     '保质期', '生产日期', '发票', '差价', '价格', '降价', '价保', '保价', '优惠', '券', '红包', '积分', '会员', '电话', '手机号', '微信',
     '保修', '安装', '说明书', '配件', '遥控', '插头', '电源', 'a4纸', '打印纸', '分辨率', '英寸', '内存', '续航', '电话号码', '手机号码', '号码是', '号码多少'
-  ],
+  , 'a4', '贵', '便宜', '充满', '电量', '匹'],
   // what might happen, or what happened elsewhere: "万一尺码不对能换吗" and "之前别家等了一周" are no case of ours
   hypothetical: ['万一', '如果', '要是', '假如', '假设', '的话', '怕', '担心', '以防', '不会不', '别家', '别的店', '其他家', '之前买', '上次买', '以前买'],
   // connectives start a new clause: "我下单了但是还没发" is two clauses
   connective: ['但是', '可是', '而且', '然后', '不过', '结果', '所以', '另外', '顺便问', '请问', '想问', '问一下', '问下', '还想问', '就是说'],
   // phrases that contain a marker but are not one
-  ignore: ['得了吗', '的了吗', '得了么', '补差价', '已经是', '而已', '没问题', '还没买', '还没拍', '还没下单', '还没付款', '还没想好', '还不错', '还不如', '那么', '什么样', '多么']
+  ignore: ['得了吗', '的了吗', '得了么', '补差价', '已经是', '而已', '没问题', '还没买', '还没拍', '还没下单', '还没付款', '还没想好', '还不错', '还不如', '那么', '什么样', '多么', '对不对', '什么不一样', '啥不一样', '哪里不一样', '有什么不同']
 }

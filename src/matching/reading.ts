@@ -11,7 +11,8 @@
  * - `request`   asks the shop to act on the case (帮我 + 改, 麻烦 + 发, 尽快发, 催一下)
  * - `chase`     asks the state of one thing (到哪了, 退了吗, 发货没, 什么时候到账)
  * - `own_timing` a "when" question about something that already happened or that the buyer names
- *               (已经寄回去了，多久退 · 我的快递什么时候到) — unless it asks the general rule (一般几天到)
+ *               (已经寄回去了，多久退 · 我的快递什么时候到) — unless it asks the general rule (一般几天到) —
+ *               or any question but "whether" about the order it names (我的包裹是顺丰还是中通发的)
  * - `question`  a general question: how, whether, how long, who pays (能不能, 怎么申请, 谁出运费, 多久)
  * - `feedback`  praise, thanks, instructions for next time (发货真快, 下次检查一下)
  * - `state`     a report that something happened (已经签收, 收到了, 小了)
@@ -40,6 +41,10 @@ export interface Clause {
 
 export interface Reading {
   clauses: Clause[]
+  /** a clause reports what happened: the message tells the buyer's own story */
+  narrative: boolean
+  /** an other-topic marker anywhere: a size or a shade asked here is of that other product */
+  otherTopic?: string
   /** the first clause read as the buyer's own case */
   own?: Clause
 }
@@ -51,7 +56,7 @@ const NOT_IN_GAP = /[看问推荐选挑说想]/
 // A clause that ends in 了 reports a state (小了, 到了, 退了); 了吗 is a chase, found by its marker.
 const ENDS_PERFECTIVE = /了[啊呀哦的吧啦哈嘛]?$/
 
-const KEPT_INSIDE_IGNORE: ReadonlySet<MarkerKind> = new Set<MarkerKind>(['question', 'generic', 'timing', 'feedback', 'connective'])
+const KEPT_INSIDE_IGNORE: ReadonlySet<MarkerKind> = new Set<MarkerKind>(['question', 'whether', 'generic', 'timing', 'feedback', 'connective'])
 
 export interface ReadInput {
   key: string
@@ -89,7 +94,8 @@ export function readClauses (input: ReadInput): Reading {
     const clause: Clause = { begin, end, act: 'plain' }
     const other = first('other_topic')
     if (other) clause.other = other.keyword
-    const hasRef = reference || first('reference') !== undefined
+    const named = first('reference')
+    const hasRef = reference || named !== undefined
     // "万一尺码不对能换吗" imagines a case, "之前别家等了一周" tells of another shop: neither is the buyer's case here
     const imagined = first('hypothetical') !== undefined
     const hasState = !imagined && (first('state') !== undefined || ENDS_PERFECTIVE.test(key.slice(begin, end)))
@@ -107,6 +113,10 @@ export function readClauses (input: ReadInput): Reading {
     } else if (first('chase')) {
       clause.act = 'chase'
       clause.by = first('chase')!.keyword
+    } else if (named && !first('whether') && !first('generic') && !first('feedback')) {
+      // "我的包裹是顺丰还是中通发的" asks about the one parcel it names
+      clause.act = 'own_timing'
+      clause.by = named.keyword
     } else if (first('question') || askedAt.has(end)) {
       const timing = first('timing')
       // "已经寄回了 什么时候退" and "我的快递什么时候到" ask about one case; "一般几天到" asks the rule
@@ -129,7 +139,11 @@ export function readClauses (input: ReadInput): Reading {
     clauses.push(clause)
     if (!own && OWN_ACTS.has(clause.act)) own = clause
   }
-  return own ? { clauses, own } : { clauses }
+  const reading: Reading = { clauses, narrative: stated }
+  const other = clauses.find((c) => c.other !== undefined)
+  if (other) reading.otherTopic = other.other
+  if (own) reading.own = own
+  return reading
 }
 
 /** The request marker of a clause: a request phrase, or a lead word with an action word right after it. */

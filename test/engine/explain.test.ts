@@ -28,6 +28,10 @@ describe('explain tells operators how every answer was found', () => {
     expect(c[0]!.why).toMatch(/classifier chose it with score (0\.9\d*|1) /)
   })
   it('a vetoed rule says which not-keyword stopped it', () => {
-    expect(why('我的快递怎么还没发货').find((c) => c.verdict === 'vetoed')!.why).toContain('not-keyword')
+    expect(why('不合适能退吗 能用券吗').find((c) => c.verdict === 'vetoed')!.why).toContain('not-keyword')
+  })
+
+  it('a rule that fired in the buyer\'s own case says which clause made it so', () => {
+    expect(why('我的快递怎么还没发货').find((c) => c.verdict === 'own_case')!.why).toContain('怎么还')
   })
 })

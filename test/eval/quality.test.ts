@@ -1,48 +1,57 @@
 /**
  * Answer quality is the product: on our labelled buyer messages the bot must stay right when it
- * answers (precision ≥ 97%) and answer most of what it can (coverage ≥ 85%). `npm run eval` prints
- * the per-intent table and every mistake when this fails.
+ * answers and leave the buyer's own case to a person. The realistic development set
+ * (test/fixtures/realistic/dev.jsonl, ~70% must hand off, like real traffic) keeps precision ≥ 97%
+ * and answers at most 1.5% of the messages a person must take; the older sets keep precision ≥ 97%
+ * and coverage ≥ 90%. `npm run eval` prints the tables and every mistake when this fails.
+ * first-read.jsonl is never read here: it is the honest held-out estimate, read once by the lead.
  */
 import { describe, it, expect, beforeAll } from 'vitest'
 import { readFile } from 'node:fs/promises'
 import { loadRulesDir } from '../../src/rules/load.js'
 import { buildEngine, type ShopEngine } from '../../src/engine/engine.js'
 import { classifierFallback } from '../../src/matching/classifier.js'
-import { evaluate, parseLabelled, type Labelled } from '../../src/quality/evaluate.js'
+import { loadConfig } from '../../src/config.js'
+import { evaluate, parseLabelled, type EvalReport, type Labelled } from '../../src/quality/evaluate.js'
 import { DEMO_RULES } from '../helpers/build.js'
 
 let engine: ShopEngine
-let messages: Labelled[]
+const read = async (file: string): Promise<Labelled[]> => parseLabelled(await readFile(new URL(`../fixtures/${file}`, import.meta.url), 'utf8'))
+const detail = (r: EvalReport) => r.mistakes.slice(0, 15).map((m) => `${m.text} → ${m.got.join('+')} (expected ${m.expected.join('+')})`).join('\n')
+
 beforeAll(async () => {
+  // the engine as the service builds it with its default configuration
+  const config = loadConfig({})
   const { shops } = await loadRulesDir(DEMO_RULES)
-  engine = buildEngine(shops.get('default')!, [classifierFallback()])
-  messages = parseLabelled(await readFile(new URL('../fixtures/messages.jsonl', import.meta.url), 'utf8'))
+  engine = buildEngine(shops.get('default')!, config.CLASSIFIER ? [classifierFallback()] : [], { typos: config.TYPOS })
 })
 
-describe('answer quality on the labelled buyer messages', () => {
-  it('has hundreds of varied messages, many that must be handed off', () => {
-    expect(messages.length).toBeGreaterThanOrEqual(400)
-    const handoffs = messages.filter((m) => m.intents.every((i) => ['none', 'human_request', 'complaint'].includes(i)))
-    expect(handoffs.length).toBeGreaterThanOrEqual(100)
+describe('answer quality on the realistic development set', () => {
+  it('looks like real traffic: a thousand messages, most of them for a person', async () => {
+    const dev = await read('realistic/dev.jsonl')
+    expect(dev.length).toBeGreaterThanOrEqual(1000)
+    const { overall } = evaluate(engine, dev)
+    expect(overall.mustHandOff / overall.total).toBeGreaterThanOrEqual(0.6)
   })
 
-  it('precision ≥ 97% and coverage ≥ 85%', () => {
-    const { overall, mistakes } = evaluate(engine, messages)
-    const detail = mistakes.slice(0, 15).map((m) => `${m.text} → ${m.got.join('+')} (expected ${m.expected.join('+')})`).join('\n')
-    expect(overall.precision, detail).toBeGreaterThanOrEqual(0.97)
-    expect(overall.coverage).toBeGreaterThanOrEqual(0.85)
+  it('precision ≥ 97%, wrong answers on must-hand-off messages ≤ 1.5%, coverage ≥ 75%', async () => {
+    const report = evaluate(engine, await read('realistic/dev.jsonl'))
+    const { overall } = report
+    expect(overall.precision, detail(report)).toBeGreaterThanOrEqual(0.97)
+    expect(overall.wrongOnMustHandOff / overall.mustHandOff, detail(report)).toBeLessThanOrEqual(0.015)
+    expect(overall.coverage).toBeGreaterThanOrEqual(0.75)
+  })
+})
+
+describe('answer quality on the older labelled sets', () => {
+  it.each(['messages.jsonl', 'holdout.jsonl', 'blind.jsonl'])('%s: precision ≥ 97% and coverage ≥ 90%', async (file) => {
+    const report = evaluate(engine, await read(file))
+    expect(report.overall.precision, detail(report)).toBeGreaterThanOrEqual(0.97)
+    expect(report.overall.coverage).toBeGreaterThanOrEqual(0.9)
   })
 
-  it.each(['holdout.jsonl', 'blind.jsonl'])('holds on the other labelled sets too: %s', async (file) => {
-    const other = parseLabelled(await readFile(new URL(`../fixtures/${file}`, import.meta.url), 'utf8'))
-    const { overall, mistakes } = evaluate(engine, other)
-    const detail = mistakes.slice(0, 15).map((m) => `${m.text} → ${m.got.join('+')} (expected ${m.expected.join('+')})`).join('\n')
-    expect(overall.precision, detail).toBeGreaterThanOrEqual(0.97)
-    expect(overall.coverage).toBeGreaterThanOrEqual(0.85)
-  })
-
-  it('never answers a complaint with a canned reply', () => {
-    const complaints = messages.filter((m) => m.intents.includes('complaint'))
+  it('never answers a complaint with a canned reply', async () => {
+    const complaints = (await read('messages.jsonl')).filter((m) => m.intents.includes('complaint'))
     const { perIntent } = evaluate(engine, complaints)
     expect(perIntent.complaint?.wrong ?? 0).toBe(0)
   })
