@@ -50,7 +50,7 @@ export async function buildApp ({ config, store, logger }: BuildOptions) {
   await app.register(swaggerPlugin, { docsToken: config.DOCS_TOKEN })
   await app.register(metricsPlugin, { token: config.METRICS_TOKEN })
   await app.register(storePlugin, { redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, claimTimeoutMs: config.CLAIM_TIMEOUT, historyTtlMs: config.HISTORY_TTL, store })
-  await app.register(rulesPlugin, { dir: config.RULES_DIR, watch: config.RULES_WATCH, classifier: config.CLASSIFIER })
+  await app.register(rulesPlugin, { dir: config.RULES_DIR, watch: config.RULES_WATCH, classifier: config.CLASSIFIER, acceptWarnings: config.RULES_ACCEPT_WARNINGS })
   await app.register(outboxPlugin, {
     prefix: config.REDIS_PREFIX,
     leaseMs: config.OUTBOX_LEASE,

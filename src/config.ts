@@ -24,6 +24,7 @@ export const configSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   RULES_DIR: z.string().default('./rules'),
   RULES_WATCH: bool.default(true),
+  RULES_ACCEPT_WARNINGS: bool.default(false),
   REDIS_URL: z.string().url().optional(),
   REDIS_PREFIX: z.string().default('ar:'),
   CLAIM_TIMEOUT: duration.default(120_000),

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises'
 import { loadRulesDir, formatProblem, DEFAULT_SHOP } from '../rules/load.js'
 import { buildEngine, type ShopEngine } from '../engine/engine.js'
 import { checkEngine } from '../engine/check.js'
+import { placeholderProblems } from '../rules/placeholders.js'
 import { explain } from '../engine/explain.js'
 import { decide } from '../engine/decide.js'
 import { pickFirst } from '../engine/answer.js'
@@ -65,6 +66,10 @@ program.command('check').argument('[dir]', 'rules directory', process.env.RULES_
       for (const f of r.failures) {
         out(`  ${f.file}:${f.line} [${f.ruleId}] ${f.kind === 'example' ? 'example does not fire the rule' : 'not_example fires the rule'}: "${f.text}" → ${f.got}`)
       }
+      // the service rejects a reload with these too (src/engine/registry.ts)
+      const placeholders = placeholderProblems(engine.rules)
+      failed += placeholders.length
+      for (const p of placeholders) out(`  ${formatProblem(p)}`)
       if (!opts.quiet && r.conflicts.length > 0) {
         out(`  ${r.conflicts.length} conflict(s) worth a look:`)
         for (const c of r.conflicts) out(`  ! ${c.file}:${c.line} [${c.ruleId}] ${c.detail}`)

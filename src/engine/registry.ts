@@ -6,13 +6,30 @@
  */
 import { loadRulesDir, formatProblem, type LoadResult, type RuleProblem } from '../rules/load.js'
 import { buildEngine, type FallbackFactory, type ShopEngine } from './engine.js'
+import { checkEngine, type CheckFailure } from './check.js'
+import { placeholderProblems } from '../rules/placeholders.js'
 
 export interface ReloadStatus {
   ok: boolean
   at: number
   durationMs: number
   problems: RuleProblem[]
+  /** accepted with RULES_ACCEPT_WARNINGS (or, at start-up, examples already failing): what is wrong but live */
+  warnings: RuleProblem[]
 }
+
+export interface RegistryOptions {
+  /** accept a set whose examples newly fail or whose templates name unknown placeholders, as warnings */
+  acceptWarnings?: boolean
+}
+
+const failureKey = (f: CheckFailure): string => `${f.shopId}\u0000${f.ruleId}\u0000${f.kind}\u0000${f.text}`
+const failureProblem = (f: CheckFailure): RuleProblem => ({
+  file: f.file,
+  line: f.line,
+  ruleId: f.ruleId,
+  message: `${f.kind === 'example' ? 'example does not fire the rule' : 'not_example fires the rule'}: "${f.text}" → ${f.got}`
+})
 
 export interface RegistryStatus {
   dir: string
@@ -33,6 +50,8 @@ export class RuleRegistry {
   private lastReload: ReloadStatus | null = null
   private lastError: RegistryStatus['lastError'] = null
   private listeners: Array<(s: ReloadStatus) => void> = []
+  /** examples failing in the serving set: a reload is judged by the failures it adds */
+  private failing = new Set<string>()
   private running: Promise<ReloadStatus> | undefined
   private queued: Promise<ReloadStatus> | undefined
 
@@ -40,7 +59,8 @@ export class RuleRegistry {
     readonly dir: string,
     private readonly fallbacks: FallbackFactory[] = [],
     /** reads the directory; replaceable so tests can hold a load half-way */
-    private readonly load: (dir: string) => Promise<LoadResult> = loadRulesDir
+    private readonly load: (dir: string) => Promise<LoadResult> = loadRulesDir,
+    private readonly options: RegistryOptions = {}
   ) {}
 
   get (shopId: string): ShopEngine | undefined {
@@ -92,10 +112,31 @@ export class RuleRegistry {
         problems.push({ file: this.dir, line: 0, message: `could not compile the rules: ${(err as Error).message}` })
       }
     }
-    const status: ReloadStatus = { ok: next !== undefined, at: Date.now(), durationMs: Date.now() - started, problems }
+    // A set that breaks its own examples or names a placeholder nobody fills would go live and
+    // answer buyers wrongly: rejected like a syntax error, unless the operator accepts warnings.
+    // Examples failing already in the serving set (or at start-up, when there is none) do not
+    // block: the reload did not break them, and refusing to start would only hide them.
+    let warnings: RuleProblem[] = []
+    let failing = new Set<string>()
+    if (next) {
+      const failures = [...next.values()].flatMap((e) => checkEngine(e).failures)
+      failing = new Set(failures.map(failureKey))
+      const first = this.loadedAt === null
+      const fresh = failures.filter((f) => !first && !this.failing.has(failureKey(f))).map(failureProblem)
+      const placeholders = [...next.values()].flatMap((e) => placeholderProblems(e.rules))
+      const blocking = [...placeholders, ...fresh]
+      warnings = [...blocking, ...(first ? failures.map(failureProblem) : [])]
+      if (blocking.length > 0 && !this.options.acceptWarnings) {
+        problems.push(...blocking.map((p) => ({ ...p, message: `${p.message} (set RULES_ACCEPT_WARNINGS=true to accept)` })))
+        warnings = []
+        next = undefined
+      }
+    }
+    const status: ReloadStatus = { ok: next !== undefined, at: Date.now(), durationMs: Date.now() - started, problems, warnings }
     this.reloads++
     if (next) {
       this.shops = next
+      this.failing = failing
       this.loadedAt = status.at
       this.lastError = null
     } else {

@@ -17,18 +17,21 @@ export interface RulesPluginOptions {
   dir: string
   watch: boolean
   classifier: boolean
+  acceptWarnings?: boolean
 }
 
 export default fp<RulesPluginOptions>(async (app, opts) => {
-  const registry = new RuleRegistry(opts.dir, opts.classifier ? [classifierFallback()] : [])
+  const registry = new RuleRegistry(opts.dir, opts.classifier ? [classifierFallback()] : [], undefined, { acceptWarnings: opts.acceptWarnings })
   const first = await registry.reload()
   if (!first.ok) throw new ERR_RULES_INVALID(first.problems.map(formatProblem).join('\n'))
   app.decorate('rules', registry)
   app.log.info({ shops: registry.status().shops }, 'rules loaded')
+  if (first.warnings.length > 0) app.log.warn({ warnings: first.warnings.map(formatProblem) }, 'rules loaded with warnings (see `shop-autoreply check`)')
 
   const reload = async (why: string): Promise<void> => {
     const s = await registry.reload()
-    if (s.ok) app.log.info({ why, ms: s.durationMs, shops: registry.shopIds() }, 'rules reloaded')
+    if (s.ok && s.warnings.length > 0) app.log.warn({ why, ms: s.durationMs, warnings: s.warnings.map(formatProblem) }, 'rules reloaded with warnings (RULES_ACCEPT_WARNINGS)')
+    else if (s.ok) app.log.info({ why, ms: s.durationMs, shops: registry.shopIds() }, 'rules reloaded')
     else app.log.error({ why, problems: s.problems.map(formatProblem) }, 'rules reload rejected; previous rules keep serving')
   }
   let watcher: Watcher | undefined

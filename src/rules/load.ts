@@ -167,6 +167,7 @@ async function loadShop (shopId: string, files: string[], problems: RuleProblem[
         continue
       }
       singletons.set(key, `${name}:${lineOf([key])}`)
+      ;(shop.sectionAt ??= {})[key] = { file: name, line: lineOf([key]) }
       ;(shop as unknown as Record<string, unknown>)[key] = data[key]
     }
   }

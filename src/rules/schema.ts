@@ -190,6 +190,8 @@ export interface ShopRules {
   catalogs: Array<Catalog & Located>
   welcome: Welcome
   handoff: HandoffSettings
+  /** where the shop-wide sections were set (absent: the defaults) */
+  sectionAt?: Partial<Record<'welcome' | 'handoff' | 'hours', Located>>
   hours?: Hours
   outbound_webhook?: z.output<typeof outboundWebhookSchema>
   reading?: ReadingSettings
