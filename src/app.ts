@@ -6,6 +6,8 @@ import Fastify, { type FastifyError, type FastifyServerOptions } from 'fastify'
 import { randomUUID } from 'node:crypto'
 import { serializerCompiler, validatorCompiler, hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import type { Config } from './config.js'
+import { accessPolicy } from './access.js'
+import { wellFormed } from './routes/well-formed.js'
 import type { Store } from './store/types.js'
 import storePlugin from './plugins/store.js'
 import rulesPlugin from './plugins/rules.js'
@@ -45,6 +47,9 @@ export async function buildApp ({ config, store, logger }: BuildOptions) {
   // JSON only: a text/plain body is a client mistake, not a message
   app.removeContentTypeParser(['text/plain'])
   app.addHook('onSend', async (req, reply) => { reply.header('x-request-id', req.id) })
+  // lone surrogates (half an emoji) become U+FFFD before validation: nothing past the edge,
+  // Redis's cjson included, meets an ill-formed string
+  app.addHook('preValidation', async (req) => { if (req.body !== undefined) req.body = wellFormed(req.body) })
 
   // swagger first: it sees every route registered after it (security and 401/415 added there)
   await app.register(swaggerPlugin, { docsToken: config.DOCS_TOKEN })
@@ -74,9 +79,10 @@ export async function buildApp ({ config, store, logger }: BuildOptions) {
   await app.register(healthRoute)
   await app.register(messagesRoute, { token: config.WEBHOOK_TOKEN, secret: config.WEBHOOK_SECRET })
   const agentTokens = loadAgentTokens(config.AGENT_TOKENS, config.AGENT_TOKENS_FILE)
-  await app.register(handoffRoute, { token: config.AGENT_TOKEN, agentTokens })
-  await app.register(conversationsRoute, { token: config.AGENT_TOKEN, agentTokens })
-  await app.register(operatorsRoute, { token: config.OPERATOR_TOKEN })
+  const access = accessPolicy(config)
+  await app.register(handoffRoute, { token: config.AGENT_TOKEN, agentTokens, loopbackOnly: access.agentsLoopbackOnly })
+  await app.register(conversationsRoute, { token: config.AGENT_TOKEN, agentTokens, loopbackOnly: access.agentsLoopbackOnly })
+  await app.register(operatorsRoute, { token: config.OPERATOR_TOKEN, loopbackOnly: access.operatorsLoopbackOnly })
   return app
 }
 

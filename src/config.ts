@@ -21,7 +21,9 @@ const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform
 
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default('0.0.0.0'),
+  // unset: 0.0.0.0 with agent and operator tokens, 127.0.0.1 without (src/access.ts)
+  HOST: z.string().min(1).optional(),
+  NODE_ENV: z.string().optional(),
   RULES_DIR: z.string().default('./rules'),
   RULES_WATCH: bool.default(true),
   RULES_ACCEPT_WARNINGS: bool.default(false),

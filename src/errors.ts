@@ -15,6 +15,7 @@ export const ERR_UNKNOWN_SHOP = createError('AR_ERR_UNKNOWN_SHOP', 'shopId: no r
 export const ERR_UNAUTHORIZED = createError('AR_ERR_UNAUTHORIZED', 'A valid bearer token is required', 401)
 export const ERR_BAD_SIGNATURE = createError('AR_ERR_BAD_SIGNATURE', 'X-Autoreply-Signature: %s', 401)
 export const ERR_AGENT_MISMATCH = createError('AR_ERR_AGENT_MISMATCH', 'agentId: this token belongs to agent "%s", who may act only as themselves', 403)
+export const ERR_TOKEN_REQUIRED = createError('AR_ERR_TOKEN_REQUIRED', 'These routes answer clients on this machine only until %s is set', 403)
 
 // --- handoff ---
 export const ERR_TICKET_NOT_FOUND = createError('AR_ERR_TICKET_NOT_FOUND', 'Ticket "%s" is not open', 404)
@@ -31,7 +32,7 @@ export const ERR_RULES_INVALID = createError('AR_ERR_RULES_INVALID', 'Rule files
 /** Codes a client may want to branch on, for the OpenAPI description. */
 export const ERROR_CODES = [
   ERR_VALIDATION, ERR_INVALID_JSON, ERR_BODY_TOO_LARGE, ERR_UNSUPPORTED_MEDIA, ERR_EMPTY_TEXT,
-  ERR_UNKNOWN_SHOP, ERR_UNAUTHORIZED, ERR_BAD_SIGNATURE, ERR_AGENT_MISMATCH, ERR_TICKET_NOT_FOUND, ERR_NOT_TICKET_OWNER,
+  ERR_UNKNOWN_SHOP, ERR_UNAUTHORIZED, ERR_TOKEN_REQUIRED, ERR_BAD_SIGNATURE, ERR_AGENT_MISMATCH, ERR_TICKET_NOT_FOUND, ERR_NOT_TICKET_OWNER,
   ERR_CONVERSATION_NOT_FOUND,
   ERR_STORE_UNAVAILABLE, ERR_NOT_READY, ERR_RULES_INVALID
 ].map((E) => new E().code)

@@ -2,6 +2,7 @@
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { loadConfig } from './config.js'
+import { accessPolicy } from './access.js'
 
 let config
 let app
@@ -21,4 +22,6 @@ closeWithGrace({ delay: 10_000, skip: ['SIGHUP'] }, async ({ err, signal }) => {
   else app.log.info({ signal }, 'shutting down: pending claims end now, in-flight requests finish')
   await app.close()
 })
-await app.listen({ port: config.PORT, host: config.HOST })
+const access = accessPolicy(config)
+app.log.info(access.line)
+await app.listen({ port: config.PORT, host: access.host })

@@ -7,7 +7,8 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { parse as parseYaml } from 'yaml'
 import type { FastifyRequest } from 'fastify'
-import { ERR_AGENT_MISMATCH, ERR_UNAUTHORIZED } from '../errors.js'
+import { ERR_AGENT_MISMATCH, ERR_TOKEN_REQUIRED, ERR_UNAUTHORIZED } from '../errors.js'
+import { isLoopbackAddress } from '../access.js'
 
 /**
  * The token of an `Authorization: Bearer <token>` header, or undefined. The scheme name is
@@ -27,7 +28,16 @@ export function tokenMatches (got: string | undefined, expected: string): boolea
   return a.length === b.length && timingSafeEqual(a, b)
 }
 
-export function requireToken (token: string | undefined) {
+/**
+ * The onRequest guard of one audience: the bearer token when it is set; otherwise, when the access
+ * policy says so (src/access.ts), loopback clients only; otherwise none.
+ */
+export function requireToken (token: string | undefined, loopbackOnly?: { variable: string }) {
+  if (!token && loopbackOnly) {
+    return async function loopbackClientsOnly (req: FastifyRequest): Promise<void> {
+      if (!isLoopbackAddress(req.socket.remoteAddress)) throw new ERR_TOKEN_REQUIRED(loopbackOnly.variable)
+    }
+  }
   if (!token) return undefined
   return async function checkToken (req: FastifyRequest): Promise<void> {
     if (!tokenMatches(bearerToken(req.headers.authorization), token)) throw new ERR_UNAUTHORIZED()
@@ -47,9 +57,12 @@ const digest = (s: string) => createHash('sha256').update(s).digest()
  * Agents: the shared AGENT_TOKEN (acts as any agent) and/or one token per agent (AGENT_TOKENS), so
  * that an agent authenticates as themselves and cannot act as another. Neither set: open.
  */
-export function agentAuth (shared: string | undefined, perAgent: Record<string, string> = {}) {
+export function agentAuth (shared: string | undefined, perAgent: Record<string, string> = {}, loopbackOnly = false) {
   const entries = Object.entries(perAgent).map(([agentId, token]) => [agentId, digest(token)] as const)
-  if (!shared && entries.length === 0) return { onRequest: undefined, check: () => {} }
+  if (!shared && entries.length === 0) {
+    // no token at all: open, or this machine only when the access policy says so (src/access.ts)
+    return { onRequest: loopbackOnly ? requireToken(undefined, { variable: 'AGENT_TOKEN' }) : undefined, check: () => {} }
+  }
   const sharedDigest = shared ? digest(shared) : undefined
   return {
     async onRequest (req: FastifyRequest): Promise<void> {

@@ -48,10 +48,10 @@ const historySchema = z.object({
   ticket: z.object({ id: z.string(), status: z.enum(['waiting', 'claimed']), agentId: z.string().optional() }).optional()
 })
 
-export interface ConversationsRouteOptions { token?: string; agentTokens?: Record<string, string> }
+export interface ConversationsRouteOptions { token?: string; agentTokens?: Record<string, string>; loopbackOnly?: boolean }
 
 const route: FastifyPluginAsyncZod<ConversationsRouteOptions> = async (app, opts) => {
-  const auth = agentAuth(opts.token, opts.agentTokens)
+  const auth = agentAuth(opts.token, opts.agentTokens, opts.loopbackOnly)
   app.get('/v1/conversations/:id', {
     ...(auth.onRequest ? { onRequest: auth.onRequest } : {}),
     schema: {

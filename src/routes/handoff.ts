@@ -54,10 +54,10 @@ const statsSchema = z.object({
   outbox: z.object({ depth: z.number(), oldestAgeMs: z.number(), sent: z.number(), failed: z.number() })
 })
 
-export interface HandoffRouteOptions { token?: string; agentTokens?: Record<string, string> }
+export interface HandoffRouteOptions { token?: string; agentTokens?: Record<string, string>; loopbackOnly?: boolean }
 
 const route: FastifyPluginAsyncZod<HandoffRouteOptions> = async (app, opts) => {
-  const auth = agentAuth(opts.token, opts.agentTokens)
+  const auth = agentAuth(opts.token, opts.agentTokens, opts.loopbackOnly)
   // on shutdown every pending long poll ends with 204 at once (instead of holding the close for the
   // grace period) and claims nothing queued after the signal; preClose runs before in-flight
   // requests are awaited

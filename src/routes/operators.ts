@@ -8,10 +8,10 @@ import { requireToken } from '../plugins/auth.js'
 import { explain } from '../engine/explain.js'
 import { mergeNearDuplicates } from '../analytics/near-duplicates.js'
 
-export interface OperatorRouteOptions { token?: string }
+export interface OperatorRouteOptions { token?: string; loopbackOnly?: boolean }
 
 const route: FastifyPluginAsyncZod<OperatorRouteOptions> = async (app, opts) => {
-  const auth = requireToken(opts.token)
+  const auth = requireToken(opts.token, opts.loopbackOnly ? { variable: 'OPERATOR_TOKEN' } : undefined)
   const common = { ...(auth ? { onRequest: auth } : {}) }
   const engineOf = (shopId?: string) => {
     const id = shopId ?? DEFAULT_SHOP

@@ -191,7 +191,7 @@ export interface ShopRules {
   welcome: Welcome
   handoff: HandoffSettings
   /** where the shop-wide sections were set (absent: the defaults) */
-  sectionAt?: Partial<Record<'welcome' | 'handoff' | 'hours', Located>>
+  sectionAt?: Partial<Record<string, Located>>
   hours?: Hours
   outbound_webhook?: z.output<typeof outboundWebhookSchema>
   reading?: ReadingSettings

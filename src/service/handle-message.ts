@@ -9,6 +9,7 @@ import { decide, type Decision, type MatchedInfo } from '../engine/decide.js'
 import type { ShopEngine } from '../engine/engine.js'
 import { renderTemplate } from '../replies/template.js'
 import { matchKey } from '../matching/normalise.js'
+import { maskPersonalData } from '../analytics/mask.js'
 import { ERR_STORE_UNAVAILABLE } from '../errors.js'
 import { dayKey } from '../store/ticket-order.js'
 import type { Pick } from '../engine/answer.js'
@@ -107,7 +108,8 @@ export async function handleMessage (engine: ShopEngine, msg: BuyerMessage, deps
       pending: decision.pending,
       chat,
       handoff: decision.handoff ? { reason: decision.handoff.reason, priority: decision.handoff.priority } : undefined,
-      unmatched: decision.unmatched && msg.text ? { key: matchKey(msg.text), text: msg.text.slice(0, ANALYTICS_TEXT_MAX), day: dayKey(now, engine.timeZone) } : undefined,
+      // analytics outlive the chat and are read by operators: phone, ID and address masked there
+      unmatched: decision.unmatched && msg.text ? unmatchedOf(msg.text, dayKey(now, engine.timeZone)) : undefined,
       body,
       channel
     })
@@ -121,6 +123,11 @@ export async function handleMessage (engine: ShopEngine, msg: BuyerMessage, deps
     log.warn({ err: (err as Error).message }, 'store unavailable at commit')
     return degraded(deps, msg.shopId, decision, body)
   }
+}
+
+function unmatchedOf (text: string, day: string): { key: string; text: string; day: string } {
+  const masked = maskPersonalData(text)
+  return { key: matchKey(masked), text: masked.slice(0, ANALYTICS_TEXT_MAX), day }
 }
 
 function degraded (deps: HandleDeps, shopId: string, decision: Decision, body: StoredBody): MessageResponse {
