@@ -198,6 +198,25 @@ export interface HandoffStats {
   ticketsLast24h: number
 }
 
+/** One open ticket as a desk's queue list shows it: no whole chat, only the latest buyer line. */
+export interface QueueEntry {
+  id: string
+  conversationId: string
+  buyerId: string
+  priority: Priority
+  reason: HandoffReason
+  status: 'waiting' | 'claimed'
+  createdAt: number
+  claimedAt?: number
+  agentId?: string
+  /** waiting tickets: how many are ahead in claim order (0: next to be claimed) */
+  position?: number
+  /** the buyer's latest message in the ticket's chat, if any */
+  lastBuyerText?: string
+  /** epoch ms of the ticket's latest chat entry */
+  lastAt: number
+}
+
 export interface UnmatchedCount {
   key: string
   count: number
@@ -222,6 +241,8 @@ export interface Store {
   release(shopId: string, ticketId: string, agentId: string): Promise<void>
   getTicket(shopId: string, ticketId: string): Promise<Ticket | null>
   stats(shopId: string, now?: number): Promise<HandoffStats>
+  /** the open tickets, waiting ones in claim order then claimed ones soonest lease end first; at most `limit` of each */
+  queue(shopId: string, limit: number, now?: number): Promise<QueueEntry[]>
 
   /**
    * An agent's message to the buyer: idempotent on (ticket, clientMsgId); claims a waiting ticket

@@ -282,6 +282,26 @@ describe.each(kinds)('store contract (%s)', (_kind, create) => {
     expect(await store.stats(SHOP, later)).toMatchObject({ waiting: 4, urgent: 1, claimed: 0, agentsOnline: 0, claimedWithin3mShare: null, ticketsLast24h: 0 })
   })
 
+  it('queue: waiting tickets in claim order with positions, then claimed ones with their agent', async () => {
+    const store = await open()
+    const T = Date.now()
+    expect(await store.queue(SHOP, 50, T)).toEqual([])
+    await say(store, 'a', '我的快递到哪了', { handoff: NORMAL, now: T - 3000, bot: '已为您转接人工客服' })
+    await say(store, 'b', '我要投诉', { handoff: URGENT, now: T - 2000 })
+    await say(store, 'c', '能开发票吗', { handoff: NORMAL, now: T - 1000 })
+    await say(store, 'c', '急用', { now: T - 500 })
+    expect((await store.claim(SHOP, 'alice', 0, T))!.conversationId).toBe('b')
+    const q = await store.queue(SHOP, 50, T)
+    expect(q.map((e) => [e.conversationId, e.status, e.position, e.agentId])).toEqual([
+      ['a', 'waiting', 0, undefined], ['c', 'waiting', 1, undefined], ['b', 'claimed', undefined, 'alice']
+    ])
+    // the preview is the buyer's latest line, not the bot's holding reply after it
+    expect(q[0]).toMatchObject({ buyerId: 'b-a', priority: 'normal', reason: 'unmatched', createdAt: T - 3000, lastBuyerText: '我的快递到哪了', lastAt: T - 3000 })
+    expect(q[1]).toMatchObject({ lastBuyerText: '急用', lastAt: T - 500 })
+    expect(q[2]).toMatchObject({ priority: 'urgent', reason: 'complaint', claimedAt: T })
+    expect((await store.queue(SHOP, 1, T)).map((e) => e.conversationId)).toEqual(['a', 'b'])
+  })
+
   it('a long-poll claim returns a ticket committed while it waits', async () => {
     const store = await open()
     expect(await store.claim(SHOP, 'early', 50)).toBeNull()

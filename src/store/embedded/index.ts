@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events'
 import { randomUUID } from 'node:crypto'
 import type {
   AgentMessage, ChatEntry, CommitInput, CommitResult, ConversationState, Delivery, HandoffStats, HistoryEntry, ReplyResult,
-  Store, Ticket, TicketRef, UnmatchedCount
+  Store, Ticket, TicketRef, UnmatchedCount, QueueEntry
 } from '../types.js'
 import { ERR_NOT_TICKET_OWNER, ERR_TICKET_NOT_FOUND } from '../../errors.js'
 import { DAY, DEFAULTS, DEFAULT_CHANNEL, THREE_MINUTES, dayKey, rank } from '../ticket-order.js'
@@ -352,6 +352,25 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): Store {
       const decided = recent.filter((x) => x.repliedAt !== undefined || now - x.createdAt > THREE_MINUTES)
       const within = decided.filter((x) => x.repliedAt !== undefined && x.repliedAt - x.createdAt <= THREE_MINUTES).length
       return { repliedWithin3mShare: decided.length ? within / decided.length : null, repliedLast24h: recent.filter((x) => x.repliedAt !== undefined).length }
+    },
+
+    async queue (shop, limit, now = Date.now()): Promise<QueueEntry[]> {
+      expireClaims(shop, now)
+      const claimed = [...tickets.values()].filter((t) => t.shopId === shop && t.status === 'claimed')
+        .sort((a, b) => (a.lastBeat ?? 0) - (b.lastBeat ?? 0))
+      const entry = (t: TicketRecord, position?: number): QueueEntry => {
+        const e: QueueEntry = {
+          id: t.id, conversationId: t.conversationId, buyerId: t.buyerId, priority: t.priority, reason: t.reason,
+          status: t.status, createdAt: t.createdAt, lastAt: t.chat.at(-1)?.at ?? t.createdAt
+        }
+        if (t.claimedAt !== undefined) e.claimedAt = t.claimedAt
+        if (t.agentId) e.agentId = t.agentId
+        if (position !== undefined) e.position = position
+        const buyer = [...t.chat].reverse().find((c) => c.role === 'buyer')
+        if (buyer) e.lastBuyerText = buyer.text
+        return e
+      }
+      return [...waitingOrdered(shop).slice(0, limit).map((t, i) => entry(t, i)), ...claimed.slice(0, limit).map((t) => entry(t))]
     },
 
     async topUnmatched (shop, days, limit, now = Date.now(), timeZone = 'UTC'): Promise<UnmatchedCount[]> {

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto'
 import { Redis, ReplyError } from 'ioredis'
 import type {
   AgentMessage, CommitInput, CommitResult, ConversationHistory, ConversationState, Delivery, HandoffStats, HistoryEntry,
-  ReplyResult, ReplyStats, Store, Ticket, TicketRef, UnmatchedCount, ChatEntry
+  ReplyResult, ReplyStats, Store, Ticket, TicketRef, UnmatchedCount, ChatEntry, QueueEntry
 } from '../types.js'
 import { ERR_NOT_TICKET_OWNER, ERR_STORE_UNAVAILABLE, ERR_TICKET_NOT_FOUND } from '../../errors.js'
 import { DAY, DEFAULTS, DEFAULT_CHANNEL, dayKey } from '../ticket-order.js'
@@ -25,7 +25,7 @@ export interface RedisStoreOptions {
   historyMaxEntries?: number
 }
 
-const SCRIPT_NAMES = ['commit', 'conversation', 'claim', 'heartbeat', 'resolve', 'release', 'ticket', 'stats', 'reply', 'delivery', 'replystats'] as const
+const SCRIPT_NAMES = ['commit', 'conversation', 'claim', 'heartbeat', 'resolve', 'release', 'ticket', 'stats', 'reply', 'delivery', 'replystats', 'queue'] as const
 type Scripts = Record<typeof SCRIPT_NAMES[number], (...args: Array<string | number>) => Promise<unknown>>
 
 const LUA_DIR = new URL('./lua/', import.meta.url)
@@ -88,6 +88,27 @@ function toTicket (shopId: string, reply: [string[], string[]]): Ticket {
   if (h.claimedAt) t.claimedAt = Number(h.claimedAt)
   if (h.agentId) t.agentId = h.agentId
   return t
+}
+
+type QueueRow = [Array<string | null>, string[]]
+
+function toQueueEntry (row: QueueRow, position: number | undefined): QueueEntry | null {
+  const [id, conversationId, buyerId, priority, reason, status, createdAt, claimedAt, agentId] = row[0]
+  // a ticket resolved between the ZRANGE and HMGET cannot happen inside one script, but a
+  // sorted-set member without its hash (an expired key) must not break the list
+  if (!id) return null
+  const chat = row[1].map((c) => JSON.parse(c) as ChatEntry)
+  const e: QueueEntry = {
+    id, conversationId: conversationId!, buyerId: buyerId!, priority: priority as QueueEntry['priority'],
+    reason: reason as QueueEntry['reason'], status: status as QueueEntry['status'], createdAt: Number(createdAt),
+    lastAt: chat.at(-1)?.at ?? Number(createdAt)
+  }
+  if (claimedAt) e.claimedAt = Number(claimedAt)
+  if (agentId && status === 'claimed') e.agentId = agentId
+  if (position !== undefined) e.position = position
+  const buyer = [...chat].reverse().find((c) => c.role === 'buyer')
+  if (buyer) e.lastBuyerText = buyer.text
+  return e
 }
 
 const CLAIM_POLL_MS = [25, 50, 100, 200, 250]
@@ -283,6 +304,12 @@ export function createRedisStore (opts: RedisStoreOptions): Store {
       await connected()
       const [decided, within, replied] = await s.replystats(`${base(shop)}created`, base(shop), now).catch((e) => mapError(e)) as number[]
       return { repliedWithin3mShare: decided! > 0 ? Math.min(1, within! / decided!) : null, repliedLast24h: Number(replied) }
+    },
+
+    async queue (shop, limit, now = Date.now()): Promise<QueueEntry[]> {
+      await connected()
+      const [waiting, claimed] = await s.queue(`${base(shop)}waiting`, base(shop), now, limit, claimTimeoutMs).catch((e) => mapError(e)) as [QueueRow[], QueueRow[]]
+      return [...waiting.map((r, i) => toQueueEntry(r, i)), ...claimed.map((r) => toQueueEntry(r, undefined))].filter((e): e is QueueEntry => e !== null)
     },
 
     async topUnmatched (shop, days, limit, now = Date.now(), timeZone = 'UTC'): Promise<UnmatchedCount[]> {
