@@ -23,7 +23,8 @@ export const chatEntry = z.object({
   messageId: z.string().optional(),
   type: z.string().optional(),
   agentId: z.string().optional(),
-  delivery: deliverySchema.optional()
+  delivery: deliverySchema.optional(),
+  nickname: z.string().optional()
 })
 
 export const ticketSchema = z.object({

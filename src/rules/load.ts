@@ -118,6 +118,7 @@ async function loadShop (shopId: string, files: string[], problems: RuleProblem[
     rules: [],
     sizeCharts: [],
     catalogs: [],
+    quickReplies: [],
     welcome: welcomeSchema.parse({ first: '您好，请问有什么可以帮您？', returning: '亲，欢迎回来~有什么可以帮您？' }),
     handoff: handoffSchema.parse({}),
     files: []
@@ -159,6 +160,7 @@ async function loadShop (shopId: string, files: string[], problems: RuleProblem[
         ;(into as unknown[]).push({ ...entry, file: name, line })
       })
     }
+    data.quick_replies.forEach((q, i) => shop.quickReplies.push({ ...q, file: name, line: lineOf(['quick_replies', i]) }))
     for (const key of ['welcome', 'handoff', 'hours', 'outbound_webhook', 'reading'] as const) {
       if (data[key] === undefined) continue
       const seen = singletons.get(key)

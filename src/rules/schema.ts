@@ -159,11 +159,27 @@ export const readingSchema = z.strictObject({
   ...Object.fromEntries(MARKER_KINDS.map((k) => [k, keywordList])) as Record<typeof MARKER_KINDS[number], typeof keywordList>
 })
 
+/** What an agent's quick reply may fill in when it is sent (src/console/format.js does it). */
+export const QUICK_REPLY_PLACEHOLDERS = ['buyer', 'agent', 'shop'] as const
+
+/** A canned answer agents send in one click from the console (话术库); not used by the bot. */
+export const quickReplySchema = z.strictObject({
+  title: nonEmpty.max(20, 'keep the button title short (20 characters at most)'),
+  text: nonEmpty.max(2000).superRefine((t, ctx) => {
+    for (const m of t.matchAll(/\{([^{}]*)\}/g)) {
+      if (!(QUICK_REPLY_PLACEHOLDERS as readonly string[]).includes(m[1]!)) {
+        ctx.addIssue({ code: 'custom', message: `unknown placeholder {${m[1]}}: use ${QUICK_REPLY_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}` })
+      }
+    }
+  })
+})
+
 /** One file: every section optional, so operators can split a shop over many files. */
 export const ruleFileSchema = z.strictObject({
   rules: z.array(ruleSchema).default([]),
   size_charts: z.array(sizeChartSchema).default([]),
   catalogs: z.array(catalogSchema).default([]),
+  quick_replies: z.array(quickReplySchema).default([]),
   welcome: welcomeSchema.optional(),
   handoff: handoffSchema.optional(),
   hours: hoursSchema.optional(),
@@ -179,6 +195,7 @@ export type Welcome = z.output<typeof welcomeSchema>
 export type HandoffSettings = z.output<typeof handoffSchema>
 export type Hours = z.output<typeof hoursSchema>
 export type ReadingSettings = z.output<typeof readingSchema>
+export type QuickReply = z.output<typeof quickReplySchema>
 export type RuleFile = z.output<typeof ruleFileSchema>
 
 /** A shop's whole rule set, merged from its files, each entry remembering where it came from. */
@@ -188,6 +205,8 @@ export interface ShopRules {
   rules: Array<Rule & Located>
   sizeCharts: Array<SizeChart & Located>
   catalogs: Array<Catalog & Located>
+  /** agents' canned answers, in file order */
+  quickReplies: Array<QuickReply & Located>
   welcome: Welcome
   handoff: HandoffSettings
   /** where the shop-wide sections were set (absent: the defaults) */

@@ -24,6 +24,7 @@ export interface BuyerMessage {
   type: string
   text?: string
   sentAt?: string | number
+  buyer?: { nickname?: string }
 }
 
 export interface MessageResponse {
@@ -90,6 +91,8 @@ export async function handleMessage (engine: ShopEngine, msg: BuyerMessage, deps
   }
 
   const chat: ChatEntry[] = [{ role: 'buyer', text: msg.text ?? `[${msg.type}]`, at: now, messageId: msg.messageId, type: msg.type }]
+  // the agent greets the buyer by name (quick replies' {buyer}); only the platform's nickname, nothing else about them
+  if (msg.buyer?.nickname) chat[0]!.nickname = msg.buyer.nickname
   // what the bot said goes to the agent too, the holding reply included (the store fills in {position}
   // and, with nobody online, records the offline variant the buyer was shown; see render())
   if (decision.action !== 'silent') for (const r of decision.replies) chat.push({ role: 'bot', text: r, at: now })

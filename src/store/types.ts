@@ -33,6 +33,8 @@ export interface ChatEntry {
   messageId?: string
   /** message type for buyer entries (text, image, order, ...) */
   type?: string
+  /** buyer entries: the platform's nickname for the buyer, when the webhook sent one */
+  nickname?: string
   /** input only: the holding reply to record instead when no agent is online (the store knows) */
   offline?: string
   /** agent entries: who wrote it */

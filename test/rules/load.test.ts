@@ -34,6 +34,22 @@ describe('loadRulesDir', () => {
     await rm(dir, { recursive: true })
   })
 
+  it('collects quick replies from every file in order, each with file and line; an unknown placeholder is an error', async () => {
+    const dir = await dirWith({
+      'a.yaml': 'quick_replies:\n  - title: 接待\n    text: "{buyer}您好，我是{agent}"\n',
+      'b.yaml': 'quick_replies:\n  - {title: 稍等, text: 请稍等}\n'
+    })
+    const { problems, shops } = await loadRulesDir(dir)
+    expect(problems).toEqual([])
+    expect(shops.get('default')!.quickReplies.map((q) => [q.title, q.text, q.file.endsWith('a.yaml') ? 'a' : 'b', q.line])).toEqual([
+      ['接待', '{buyer}您好，我是{agent}', 'a', 2], ['稍等', '请稍等', 'b', 2]
+    ])
+    await writeFile(join(dir, 'b.yaml'), 'quick_replies:\n  - title: 稍等\n    text: "{name}请稍等"\n')
+    const bad = await loadRulesDir(dir)
+    expect(bad.problems.map(formatProblem).join('\n')).toMatch(/b\.yaml:3 .*unknown placeholder \{name\}: use \{buyer\}, \{agent\}, \{shop\}/)
+    await rm(dir, { recursive: true })
+  })
+
   it('reports YAML syntax errors with their line', async () => {
     const dir = await dirWith({ 'b.yaml': 'rules:\n  - id: x\n    keywords: [a, b\n    reply: c\n' })
     const { problems } = await loadRulesDir(dir)
