@@ -13,6 +13,7 @@ import storePlugin from './plugins/store.js'
 import rulesPlugin from './plugins/rules.js'
 import metricsPlugin from './plugins/metrics.js'
 import swaggerPlugin from './plugins/swagger.js'
+import trafficPlugin from './plugins/traffic.js'
 import messagesRoute from './routes/messages.js'
 import handoffRoute from './routes/handoff.js'
 import conversationsRoute from './routes/conversations.js'
@@ -54,6 +55,7 @@ export async function buildApp ({ config, store, logger }: BuildOptions) {
   // swagger first: it sees every route registered after it (security and 401/415 added there)
   await app.register(swaggerPlugin, { docsToken: config.DOCS_TOKEN })
   await app.register(metricsPlugin, { token: config.METRICS_TOKEN })
+  await app.register(trafficPlugin)
   await app.register(storePlugin, { redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, claimTimeoutMs: config.CLAIM_TIMEOUT, historyTtlMs: config.HISTORY_TTL, store })
   await app.register(rulesPlugin, { dir: config.RULES_DIR, watch: config.RULES_WATCH, classifier: config.CLASSIFIER, acceptWarnings: config.RULES_ACCEPT_WARNINGS })
   await app.register(outboxPlugin, {

@@ -167,6 +167,17 @@ const route: FastifyPluginAsyncZod<HandoffRouteOptions> = async (app, opts) => {
     })
   }
 
+  app.post('/v1/handoff/tickets/:id/claim', {
+    ...common,
+    schema: {
+      tags: ['handoff'],
+      summary: 'Claim this waiting chat (picked from the queue), out of order; its holder gets it again',
+      params: ticketParams,
+      body: agentBody,
+      response: { 200: ticketSchema, 404: errorSchema, 409: errorSchema, 503: errorSchema }
+    }
+  }, async (req) => app.store.pick(shopOf(req.body.shopId), req.params.id, req.body.agentId))
+
   app.get('/v1/handoff/tickets/:id', {
     ...common,
     schema: { tags: ['handoff'], summary: 'One open ticket with its chat', params: ticketParams, querystring: z.object({ shopId: shopIdSchema.optional() }), response: { 200: ticketSchema, 404: errorSchema } }

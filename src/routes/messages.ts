@@ -56,6 +56,8 @@ const route: FastifyPluginAsyncZod<MessagesRouteOptions> = async (app, opts) => 
         if (r.degraded) app.metrics.degraded.inc({ shop })
         for (const m of r.matched) app.metrics.intents.inc({ shop, intent: m.intent, method: m.method })
         if (r.handoff && !duplicate) app.metrics.handoffs.inc({ shop, reason: r.handoff.reason, priority: r.handoff.priority })
+        // a redelivery is the same message again, not more traffic
+        if (!duplicate) app.traffic.record(shop, engine.timeZone, Date.now(), r.action, r.matched.map((m) => m.intent))
       }
     })
     end()

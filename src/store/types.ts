@@ -236,6 +236,8 @@ export interface Store {
   /** oldest urgent ticket first, then oldest normal; waits up to waitMs for one; null when none.
    *  An aborted `signal` ends the wait at once with null and claims nothing after (shutdown). */
   claim(shopId: string, agentId: string, waitMs: number, now?: number, signal?: AbortSignal): Promise<Ticket | null>
+  /** claims one chosen waiting ticket (the agent's own claim returns it again); not found / not owner otherwise */
+  pick(shopId: string, ticketId: string, agentId: string, now?: number): Promise<Ticket>
   heartbeat(shopId: string, ticketId: string, agentId: string): Promise<Ticket>
   /** closes the ticket: the conversation goes back to the bot */
   resolve(shopId: string, ticketId: string, agentId: string): Promise<void>

@@ -302,6 +302,25 @@ describe.each(kinds)('store contract (%s)', (_kind, create) => {
     expect((await store.queue(SHOP, 1, T)).map((e) => e.conversationId)).toEqual(['a', 'b'])
   })
 
+  it('pick claims a chosen waiting ticket out of order; the next claim still gets the oldest', async () => {
+    const store = await open()
+    const a = await say(store, 'a', '我的快递到哪了', { handoff: NORMAL })
+    const b = await say(store, 'b', '能开发票吗', { handoff: NORMAL })
+    expect(await store.pick(SHOP, b.ticket!.id, 'alice')).toMatchObject({ id: b.ticket!.id, status: 'claimed', agentId: 'alice', chat: [{ role: 'buyer', text: '能开发票吗' }] })
+    // picking again is harmless for its holder and refused to anyone else
+    expect(await store.pick(SHOP, b.ticket!.id, 'alice')).toMatchObject({ agentId: 'alice' })
+    await expect(store.pick(SHOP, b.ticket!.id, 'bob')).rejects.toMatchObject({ code: 'AR_ERR_NOT_TICKET_OWNER' })
+    await expect(store.pick(SHOP, 'no-such-ticket', 'bob')).rejects.toMatchObject({ code: 'AR_ERR_TICKET_NOT_FOUND' })
+    expect(await store.claim(SHOP, 'bob', 0)).toMatchObject({ id: a.ticket!.id, agentId: 'bob' })
+    expect(await store.claim(SHOP, 'carol', 0)).toBeNull()
+    expect(await store.stats(SHOP)).toMatchObject({ waiting: 0, claimed: 2, agentsOnline: 3 }) // carol looked too
+    // released, it goes back in its place and the normal claim hands it out again
+    await store.release(SHOP, b.ticket!.id, 'alice')
+    expect(await store.claim(SHOP, 'carol', 0)).toMatchObject({ id: b.ticket!.id, agentId: 'carol' })
+    await store.resolve(SHOP, b.ticket!.id, 'carol')
+    expect(await store.queue(SHOP, 10)).toHaveLength(1)
+  })
+
   it('a long-poll claim returns a ticket committed while it waits', async () => {
     const store = await open()
     expect(await store.claim(SHOP, 'early', 50)).toBeNull()

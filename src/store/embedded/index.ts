@@ -107,6 +107,12 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): Store {
     // a returning buyer's new ticket goes to the agent who served them last, ahead of older tickets
     // of its priority, never ahead of a more urgent one (as claim-1.lua)
     const next = waiting.find((t) => t.preferred === agentId && rank(t.priority) === rank(waiting[0]!.priority) && t.claimedAt === undefined) ?? waiting[0]
+    return take(next, agentId, now)
+  }
+
+  const take = (next: TicketRecord, agentId: string, now: number): Ticket => {
+    const shop = next.shopId
+    seen(shop, agentId, now)
     next.status = 'claimed'
     next.agentId = agentId
     next.claimedAt ??= now
@@ -223,6 +229,17 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): Store {
         wake.on(shop, onWake)
         signal?.addEventListener('abort', onAbort, { once: true })
       })
+    },
+
+    async pick (shop, id, agentId, now = Date.now()) {
+      expireClaims(shop, now)
+      const t = tickets.get(k(shop, id))
+      if (!t) throw new ERR_TICKET_NOT_FOUND(id)
+      if (t.status === 'claimed') {
+        if (t.agentId !== agentId) throw new ERR_NOT_TICKET_OWNER(id)
+        return copy(t)
+      }
+      return take(t, agentId, now)
     },
 
     async heartbeat (shop, id, agentId) {

@@ -25,7 +25,7 @@ export interface RedisStoreOptions {
   historyMaxEntries?: number
 }
 
-const SCRIPT_NAMES = ['commit', 'conversation', 'claim', 'heartbeat', 'resolve', 'release', 'ticket', 'stats', 'reply', 'delivery', 'replystats', 'queue'] as const
+const SCRIPT_NAMES = ['commit', 'conversation', 'claim', 'heartbeat', 'resolve', 'release', 'ticket', 'stats', 'reply', 'delivery', 'replystats', 'queue', 'pick'] as const
 type Scripts = Record<typeof SCRIPT_NAMES[number], (...args: Array<string | number>) => Promise<unknown>>
 
 const LUA_DIR = new URL('./lua/', import.meta.url)
@@ -226,6 +226,12 @@ export function createRedisStore (opts: RedisStoreOptions): Store {
         const delay = Math.min(CLAIM_POLL_MS[Math.min(attempt++, CLAIM_POLL_MS.length - 1)]!, until - Date.now())
         await abortableSleep(Math.max(0, delay), signal)
       }
+    },
+
+    async pick (shop, id, agentId, now = Date.now()) {
+      await connected()
+      const reply = await s.pick(`${base(shop)}ticket:${id}`, base(shop), now, id, agentId, claimTimeoutMs).catch((e) => mapError(e, id))
+      return toTicket(shop, reply as [string[], string[]])
     },
 
     async heartbeat (shop, id, agentId) {
