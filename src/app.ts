@@ -22,6 +22,8 @@ import eventWebhooksPlugin from './plugins/event-webhooks.js'
 import { loadAgentTokens } from './plugins/auth.js'
 import operatorsRoute from './routes/operators.js'
 import healthRoute from './routes/health.js'
+import consoleRoute from './routes/console.js'
+import queueFeedPlugin from './plugins/queue-feed.js'
 import { ERR_BODY_TOO_LARGE, ERR_INVALID_JSON, ERR_UNSUPPORTED_MEDIA, ERR_VALIDATION } from './errors.js'
 
 export interface BuildOptions {
@@ -78,6 +80,7 @@ export async function buildApp ({ config, store, logger }: BuildOptions) {
   })
   app.metrics.rulesLastReloadOk.set(1)
 
+  await app.register(queueFeedPlugin)
   await app.register(healthRoute)
   await app.register(messagesRoute, { token: config.WEBHOOK_TOKEN, secret: config.WEBHOOK_SECRET })
   const agentTokens = loadAgentTokens(config.AGENT_TOKENS, config.AGENT_TOKENS_FILE)
@@ -85,6 +88,7 @@ export async function buildApp ({ config, store, logger }: BuildOptions) {
   await app.register(handoffRoute, { token: config.AGENT_TOKEN, agentTokens, loopbackOnly: access.agentsLoopbackOnly })
   await app.register(conversationsRoute, { token: config.AGENT_TOKEN, agentTokens, loopbackOnly: access.agentsLoopbackOnly })
   await app.register(operatorsRoute, { token: config.OPERATOR_TOKEN, loopbackOnly: access.operatorsLoopbackOnly })
+  await app.register(consoleRoute, { tokens: { agent: config.AGENT_TOKEN, operator: config.OPERATOR_TOKEN }, claimTimeoutMs: config.CLAIM_TIMEOUT })
   return app
 }
 

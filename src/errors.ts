@@ -22,6 +22,11 @@ export const ERR_TICKET_NOT_FOUND = createError('AR_ERR_TICKET_NOT_FOUND', 'Tick
 export const ERR_NOT_TICKET_OWNER = createError('AR_ERR_NOT_TICKET_OWNER', 'Ticket "%s" is claimed by another agent (or its claim expired)', 409)
 export const ERR_CONVERSATION_NOT_FOUND = createError('AR_ERR_CONVERSATION_NOT_FOUND', 'Conversation "%s" has no kept history (never seen, or older than HISTORY_TTL)', 404)
 
+// --- console (/console) ---
+export const ERR_CONSOLE_DISABLED = createError('AR_ERR_CONSOLE_DISABLED', 'The console needs AGENT_TOKEN or OPERATOR_TOKEN to be set: without a token nobody could be told apart from a stranger', 401)
+export const ERR_CONSOLE_ROLE = createError('AR_ERR_CONSOLE_ROLE', 'This needs an %s token', 403)
+export const ERR_CONSOLE_BUSY = createError('AR_ERR_CONSOLE_BUSY', 'Too many live consoles on this instance; retry later', 503)
+
 // --- infrastructure ---
 export const ERR_STORE_UNAVAILABLE = createError('AR_ERR_STORE_UNAVAILABLE', 'The handoff store is unavailable; retry later', 503)
 export const ERR_NOT_READY = createError('AR_ERR_NOT_READY', 'Service is not ready: %s', 503)
@@ -34,5 +39,5 @@ export const ERROR_CODES = [
   ERR_VALIDATION, ERR_INVALID_JSON, ERR_BODY_TOO_LARGE, ERR_UNSUPPORTED_MEDIA, ERR_EMPTY_TEXT,
   ERR_UNKNOWN_SHOP, ERR_UNAUTHORIZED, ERR_TOKEN_REQUIRED, ERR_BAD_SIGNATURE, ERR_AGENT_MISMATCH, ERR_TICKET_NOT_FOUND, ERR_NOT_TICKET_OWNER,
   ERR_CONVERSATION_NOT_FOUND,
-  ERR_STORE_UNAVAILABLE, ERR_NOT_READY, ERR_RULES_INVALID
+  ERR_STORE_UNAVAILABLE, ERR_NOT_READY, ERR_RULES_INVALID, ERR_CONSOLE_DISABLED, ERR_CONSOLE_ROLE, ERR_CONSOLE_BUSY
 ].map((E) => new E().code)
