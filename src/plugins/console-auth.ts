@@ -3,9 +3,9 @@
  * has no open mode, unlike the API without tokens: a page anyone on the network can open must
  * not show buyers' chats to whoever opens it.
  */
-import { timingSafeEqual } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 import { ERR_CONSOLE_DISABLED, ERR_CONSOLE_ROLE, ERR_UNAUTHORIZED } from '../errors.js'
+import { bearerToken, tokenMatches } from './auth.js'
 
 export type ConsoleRole = 'agent' | 'operator'
 
@@ -22,22 +22,15 @@ export interface ConsoleTokens {
   agents?: ReadonlyMap<string, string>
 }
 
-function same (a: string, b: string): boolean {
-  const x = Buffer.from(a)
-  const y = Buffer.from(b)
-  return x.length === y.length && timingSafeEqual(x, y)
-}
-
 export function identify (authorization: string | undefined, tokens: ConsoleTokens): ConsoleIdentity {
   if (!tokens.agent && !tokens.operator && !tokens.agents?.size) throw new ERR_CONSOLE_DISABLED()
-  const m = /^bearer (.+)$/i.exec(authorization ?? '')
-  if (!m) throw new ERR_UNAUTHORIZED()
-  const got = m[1]!
+  const got = bearerToken(authorization)
+  if (got === undefined) throw new ERR_UNAUTHORIZED()
   const roles: ConsoleRole[] = []
   let agentId: string | undefined
-  for (const [token, id] of tokens.agents ?? []) if (same(got, token)) agentId = id
-  if (agentId || (tokens.agent && same(got, tokens.agent))) roles.push('agent')
-  if (tokens.operator && same(got, tokens.operator)) roles.push('operator')
+  for (const [token, id] of tokens.agents ?? []) if (tokenMatches(got, token)) agentId = id
+  if (agentId || (tokens.agent && tokenMatches(got, tokens.agent))) roles.push('agent')
+  if (tokens.operator && tokenMatches(got, tokens.operator)) roles.push('operator')
   if (roles.length === 0) throw new ERR_UNAUTHORIZED()
   return agentId ? { roles, agentId } : { roles }
 }

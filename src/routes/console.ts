@@ -86,7 +86,7 @@ const route: FastifyPluginAsyncZod<ConsoleRouteOptions> = async (app, opts) => {
   app.get('/console/vendor/:file', { schema: { hide: true, params: z.object({ file: z.string() }) } }, async (req, reply) => {
     const path = VENDOR[req.params.file]
     if (!path) return reply.callNotFound()
-    return reply.type('text/javascript; charset=utf-8').sendFile(basename(path), dirname(path))
+    return reply.sendFile(basename(path), dirname(path))
   })
 
   app.get('/v1/console/me', {

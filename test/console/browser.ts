@@ -1,0 +1,37 @@
+/**
+ * A real browser for the console tests: Debian's chromium driven by puppeteer-core (no browser is
+ * downloaded). Outside CI a machine without chromium skips the browser tests with a message; in
+ * CI (.ci/run installs chromium) a missing browser is a failure, never a silent skip.
+ */
+import { existsSync } from 'node:fs'
+import puppeteer, { type Browser } from 'puppeteer-core'
+
+const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']
+
+export const chromiumPath = CANDIDATES.find((p): p is string => !!p && existsSync(p))
+
+if (!chromiumPath) {
+  if (process.env.CI) throw new Error('CI: chromium not found (set CHROMIUM_PATH or apt-get install chromium); the console must be tested in a real browser')
+  console.warn('console browser tests SKIPPED: no chromium found (apt-get install chromium, or set CHROMIUM_PATH)')
+}
+
+export async function launch (): Promise<Browser> {
+  return puppeteer.launch({
+    executablePath: chromiumPath!,
+    headless: true,
+    // root in containers and CI: chromium's sandbox needs user namespaces it may not have
+    args: ['--no-sandbox', '--disable-dev-shm-usage', '--no-first-run', '--no-default-browser-check', '--lang=zh-CN'],
+    env: { ...process.env, LANG: 'zh_CN.UTF-8', TZ: 'Asia/Shanghai' }
+  })
+}
+
+/** Polls `check` until it is truthy, bounded (tests never sleep a fixed time). */
+export async function until<T> (check: () => Promise<T> | T, what: string, timeoutMs = 10_000): Promise<T> {
+  const end = Date.now() + timeoutMs
+  for (;;) {
+    const v = await check()
+    if (v) return v
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
