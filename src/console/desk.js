@@ -27,7 +27,7 @@ function QueueItem ({ t, now, me, onPick, busy }) {
           : html`<span class="holder">${mine ? '我在接待' : `${t.agentId} 接待中`}</span>`}
       </div>
       <div class="preview">${t.lastBuyerText || '（非文字消息）'}</div>
-      <div class="line meta"><span>买家 ${t.buyerId}</span>
+      <div class="line meta"><span>${t.nickname ? `${t.nickname} · ` : ''}买家 ${t.buyerId}</span>
         ${t.status === 'waiting' && html`<button class="small" disabled=${busy} onClick=${() => onPick(t.id)}>接待</button>`}
         ${mine && html`<button class="small" onClick=${() => onPick(t.id)}>打开</button>`}
       </div>
@@ -222,7 +222,7 @@ export function Desk ({ session, patch, onUnauthorized }) {
           <span>等待 <b data-stat="waiting">${stats ? stats.waiting : '…'}</b>${stats && stats.urgent ? html`（紧急 <b>${stats.urgent}</b>）` : ''}</span>
           <span>在线客服 <b data-stat="agents">${stats ? stats.agentsOnline : '…'}</b></span>
           <span>3分钟接待率 <b>${stats ? percent(stats.claimedWithin3mShare) : '…'}</b></span>
-          <button class="link" aria-pressed=${sound} title="新会话提示音" onClick=${() => setSound(!sound)}>${sound ? '🔔' : '🔕'}</button>
+          <button class="link" aria-pressed=${sound} title="有新会话时响铃" onClick=${() => setSound(!sound)}>${sound ? '提示音：开' : '提示音：关'}</button>
         </div>
         <button class="primary wide" onClick=${claimNext} disabled=${busy || !waiting.length}>接待下一位${waiting.length ? `（${waiting.length}）` : ''}</button>
         ${notice && html`<p class="notice" role="status">${notice}</p>`}

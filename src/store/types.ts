@@ -215,6 +215,8 @@ export interface QueueEntry {
   position?: number
   /** the buyer's latest message in the ticket's chat, if any */
   lastBuyerText?: string
+  /** the buyer's nickname on that message, when the webhook sent one */
+  nickname?: string
   /** epoch ms of the ticket's latest chat entry */
   lastAt: number
 }

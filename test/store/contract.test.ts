@@ -298,6 +298,7 @@ describe.each(kinds)('store contract (%s)', (_kind, create) => {
     // the preview is the buyer's latest line, not the bot's holding reply after it
     expect(q[0]).toMatchObject({ buyerId: 'b-a', priority: 'normal', reason: 'unmatched', createdAt: T - 3000, lastBuyerText: '我的快递到哪了', lastAt: T - 3000 })
     expect(q[1]).toMatchObject({ lastBuyerText: '急用', lastAt: T - 500 })
+    expect(q[0]!.nickname).toBeUndefined()
     expect(q[2]).toMatchObject({ priority: 'urgent', reason: 'complaint', claimedAt: T })
     expect((await store.queue(SHOP, 1, T)).map((e) => e.conversationId)).toEqual(['a', 'b'])
   })

@@ -385,6 +385,7 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): Store {
         if (position !== undefined) e.position = position
         const buyer = [...t.chat].reverse().find((c) => c.role === 'buyer')
         if (buyer) e.lastBuyerText = buyer.text
+        if (buyer?.nickname) e.nickname = buyer.nickname
         return e
       }
       return [...waitingOrdered(shop).slice(0, limit).map((t, i) => entry(t, i)), ...claimed.slice(0, limit).map((t) => entry(t))]

@@ -108,6 +108,7 @@ function toQueueEntry (row: QueueRow, position: number | undefined): QueueEntry 
   if (position !== undefined) e.position = position
   const buyer = [...chat].reverse().find((c) => c.role === 'buyer')
   if (buyer) e.lastBuyerText = buyer.text
+  if (buyer?.nickname) e.nickname = buyer.nickname
   return e
 }
 
