@@ -88,7 +88,10 @@ export async function buildApp ({ config, store, logger }: BuildOptions) {
   await app.register(handoffRoute, { token: config.AGENT_TOKEN, agentTokens, loopbackOnly: access.agentsLoopbackOnly })
   await app.register(conversationsRoute, { token: config.AGENT_TOKEN, agentTokens, loopbackOnly: access.agentsLoopbackOnly })
   await app.register(operatorsRoute, { token: config.OPERATOR_TOKEN, loopbackOnly: access.operatorsLoopbackOnly })
-  await app.register(consoleRoute, { tokens: { agent: config.AGENT_TOKEN, operator: config.OPERATOR_TOKEN }, claimTimeoutMs: config.CLAIM_TIMEOUT })
+  await app.register(consoleRoute, {
+    tokens: { agent: config.AGENT_TOKEN, operator: config.OPERATOR_TOKEN, agents: new Map(Object.entries(agentTokens).map(([agentId, token]) => [token, agentId])) },
+    claimTimeoutMs: config.CLAIM_TIMEOUT
+  })
   return app
 }
 

@@ -107,7 +107,9 @@ export function Desk ({ session, patch, onUnauthorized }) {
   const shop = session.shopId
   const agentBody = { agentId: session.agentId, shopId: shop }
 
+  const held = useRef(null)
   const hold = (t) => {
+    held.current = t
     setTicket(t)
     patch({ ticketId: t ? t.id : undefined })
     if (!t) setHistory(null)
@@ -124,7 +126,7 @@ export function Desk ({ session, patch, onUnauthorized }) {
     try {
       setHistory(await api('GET', `/v1/conversations/${encodeURIComponent(t.conversationId)}?shopId=${encodeURIComponent(shop)}`))
     } catch (err) {
-      // an older service without the history route: the ticket's own chat is what there is
+      // no history kept (HISTORY_TTL passed): the ticket's own chat is what there is
       if (err.status !== 404 || err.code === 'AR_ERR_UNKNOWN_SHOP') throw err
       setHistory(null)
     }
@@ -135,7 +137,11 @@ export function Desk ({ session, patch, onUnauthorized }) {
     alert.current = createAlert()
     const stop = stream(session.token, `/v1/console/events?shopId=${encodeURIComponent(shop)}`, {
       onState: (s) => { setLive(s); if (s === 'unauthorized') onUnauthorized() },
-      onEvent: (type, s) => { if (type === 'queue') { skew.current = s.at - Date.now(); setSnap(s) } }
+      onEvent: (type, s) => {
+        if (type === 'queue') { skew.current = s.at - Date.now(); setSnap(s) }
+        // one of our messages reached the buyer, or failed: show it
+        if (type === 'delivery' && held.current && s.conversationId === held.current.conversationId) loadHistory(held.current).catch(() => {})
+      }
     })
     api('GET', `/v1/console/quick-replies?shopId=${encodeURIComponent(shop)}`).then((r) => setQuickReplies(r.quickReplies)).catch(() => {})
     return () => { stop(); alert.current.close() }
@@ -165,7 +171,7 @@ export function Desk ({ session, patch, onUnauthorized }) {
     const every = Math.max(2000, Math.min(20000, Math.floor(session.claimTimeoutMs / 4)))
     const beat = setInterval(() => {
       api('POST', `/v1/handoff/tickets/${encodeURIComponent(ticket.id)}/heartbeat`, agentBody)
-        .then((r) => { if (r.ticket) setTicket(r.ticket) })
+        .then((r) => { if (r.ticket) { held.current = r.ticket; setTicket(r.ticket) } })
         .catch((err) => { lost(err) })
     }, every)
     return () => clearInterval(beat)
@@ -176,7 +182,7 @@ export function Desk ({ session, patch, onUnauthorized }) {
   useEffect(() => {
     if (!mineInQueue || !ticket) return
     api('GET', `/v1/handoff/tickets/${encodeURIComponent(ticket.id)}?shopId=${encodeURIComponent(shop)}`)
-      .then((t) => { setTicket(t); return loadHistory(t) }).catch((err) => { lost(err) })
+      .then((t) => { held.current = t; setTicket(t); return loadHistory(t) }).catch((err) => { lost(err) })
   }, [mineInQueue && mineInQueue.lastAt])
 
   const act = async (fn) => {
@@ -221,7 +227,7 @@ export function Desk ({ session, patch, onUnauthorized }) {
           <span class=${`live ${live}`} title=${live === 'live' ? '实时' : '重新连接中'}>●</span>
           <span>等待 <b data-stat="waiting">${stats ? stats.waiting : '…'}</b>${stats && stats.urgent ? html`（紧急 <b>${stats.urgent}</b>）` : ''}</span>
           <span>在线客服 <b data-stat="agents">${stats ? stats.agentsOnline : '…'}</b></span>
-          <span>3分钟接待率 <b>${stats ? percent(stats.claimedWithin3mShare) : '…'}</b></span>
+          <span title="近24小时转人工的会话中，3分钟内得到客服第一条回复的比例">3分钟回复率 <b data-stat="reply3m">${stats ? percent(stats.repliedWithin3mShare) : '…'}</b></span>
           <button class="link" aria-pressed=${sound} title="有新会话时响铃" onClick=${() => setSound(!sound)}>${sound ? '提示音：开' : '提示音：关'}</button>
         </div>
         <button class="primary wide" onClick=${claimNext} disabled=${busy || !waiting.length}>接待下一位${waiting.length ? `（${waiting.length}）` : ''}</button>

@@ -27,7 +27,8 @@ function Today ({ api, shop }) {
         <div><b data-fig="answered">${sum('reply')}</b>机器人回答</div>
         <div><b data-fig="handoff">${sum('handoff')}</b>转人工</div>
         <div><b>${data.stats.waiting}</b>正在等待</div>
-        <div class="ringbox"><${Ring} share=${data.stats.claimedWithin3mShare} label="3分钟接待率" /><span>3分钟接待率<br /><small>近24小时</small></span></div>
+        <div class="ringbox"><${Ring} share=${data.stats.repliedWithin3mShare} label="3分钟回复率" /><span>3分钟回复率<br /><small>近24小时，客服首次回复</small></span></div>
+        <div class="ringbox"><${Ring} share=${data.stats.claimedWithin3mShare} label="3分钟接待率" /><span>3分钟接待率<br /><small>近24小时，客服接起</small></span></div>
       </div>
       <h3>每小时消息 <span class="key reply">机器人回答</span><span class="key handoff">转人工</span></h3>
       <${HoursChart} hours=${data.hours} nowHour=${nowHour} />

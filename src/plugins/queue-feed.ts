@@ -1,6 +1,7 @@
 /**
  * The live queue (src/service/queue-feed.ts) for the console's event stream. Every message or desk
- * action this instance serves pokes the feed of its shop, so desks see it at once; the feed's own
+ * action this instance serves, and every ticket event on the bus (app.events), pokes the feed of its
+ * shop, so desks see it at once; the feed's own
  * bounded poll covers other instances and desks on the raw Redis streams.
  */
 import fp from 'fastify-plugin'
@@ -25,5 +26,7 @@ export default fp<QueueFeedPluginOptions>(async (app, opts) => {
     const shop = typeof body?.shopId === 'string' ? body.shopId : typeof params?.shopId === 'string' ? params.shopId : DEFAULT_SHOP
     feed.poke(shop)
   })
-  app.addHook('onClose', async () => feed.close())
-}, { name: 'queue-feed', dependencies: ['store'] })
+  // what other routes and the outbox report on this instance (a ticket created, claimed, resolved, requeued)
+  const off = app.events.onEvent((e) => { if (e.type !== 'message.delivery') feed.poke(e.shopId) })
+  app.addHook('onClose', async () => { off(); feed.close() })
+}, { name: 'queue-feed', dependencies: ['store', 'outbox'] })

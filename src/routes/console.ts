@@ -112,7 +112,7 @@ const route: FastifyPluginAsyncZod<ConsoleRouteOptions> = async (app, opts) => {
     onRequest: anyone,
     schema: {
       tags: ['console'],
-      summary: 'The queue live (text/event-stream): an `event: queue` with the same body as /v1/console/queue on connect and on every change',
+      summary: 'The queue live (text/event-stream): an `event: queue` with the same body as /v1/console/queue on connect and on every change; an `event: delivery` {conversationId, messageId, status} when an agent message is delivered or fails',
       querystring: shopQuery,
       response: { 401: errorSchema, 404: errorSchema, 503: errorSchema }
     }
@@ -125,9 +125,13 @@ const route: FastifyPluginAsyncZod<ConsoleRouteOptions> = async (app, opts) => {
     res.write(': connected\n\n')
     streams.add(res)
     const unsubscribe = app.queueFeed.subscribe(shopId, (s) => { res.write(`event: queue\ndata: ${JSON.stringify(s)}\n\n`) })
+    // an agent's message reached the buyer (or failed): the desk holding that chat reads it again
+    const offDelivery = app.events.onEvent((e) => {
+      if (e.type === 'message.delivery' && e.shopId === shopId) res.write(`event: delivery\ndata: ${JSON.stringify({ conversationId: e.conversationId, messageId: e.messageId, status: e.status })}\n\n`)
+    })
     // a comment line now and then keeps proxies from closing an idle stream
     const keepalive = setInterval(() => res.write(': ping\n\n'), KEEPALIVE_MS)
-    res.once('close', () => { clearInterval(keepalive); unsubscribe(); streams.delete(res) })
+    res.once('close', () => { clearInterval(keepalive); unsubscribe(); offDelivery(); streams.delete(res) })
   })
 
   app.get('/v1/console/quick-replies', {
@@ -148,8 +152,8 @@ const route: FastifyPluginAsyncZod<ConsoleRouteOptions> = async (app, opts) => {
     }
   }, async (req) => {
     const engine = shopOf(req.query.shopId)
-    const stats = await app.store.stats(engine.shopId)
-    return { ...app.traffic.today(engine.shopId, engine.timeZone), stats }
+    const [stats, replies] = await Promise.all([app.store.stats(engine.shopId), app.store.replyStats(engine.shopId)])
+    return { ...app.traffic.today(engine.shopId, engine.timeZone), stats: { ...stats, ...replies } }
   })
 }
 

@@ -20,6 +20,7 @@ export const historyEntrySchema = z.object({
   at: z.number(),
   messageId: z.string().optional(),
   type: z.string().optional(),
+  nickname: z.string().optional().describe('buyer lines: the nickname the webhook sent'),
   agentId: z.string().optional(),
   ticketId: z.string().optional().describe('the ticket the line belonged to'),
   delivery: delivery.optional()

@@ -176,7 +176,12 @@ const route: FastifyPluginAsyncZod<HandoffRouteOptions> = async (app, opts) => {
       body: agentBody,
       response: { 200: ticketSchema, 404: errorSchema, 409: errorSchema, 503: errorSchema }
     }
-  }, async (req) => app.store.pick(shopOf(req.body.shopId), req.params.id, req.body.agentId))
+  }, async (req) => {
+    const shopId = shopOf(req.body.shopId)
+    const ticket = await app.store.pick(shopId, req.params.id, req.body.agentId)
+    app.events.emit({ type: 'ticket.claimed', shopId, ticketId: ticket.id, conversationId: ticket.conversationId, agentId: req.body.agentId, priority: ticket.priority, reason: ticket.reason, at: Date.now() })
+    return ticket
+  })
 
   app.get('/v1/handoff/tickets/:id', {
     ...common,

@@ -5,14 +5,14 @@
  * otherwise on a bounded interval, so chats queued by other instances or claimed straight from
  * Redis show up too. With nobody subscribed it reads nothing.
  */
-import type { HandoffStats, QueueEntry, Store } from '../store/types.js'
+import type { HandoffStats, QueueEntry, ReplyStats, Store } from '../store/types.js'
 
 export interface QueueSnapshot {
   shopId: string
   /** epoch ms on the server when read (desks correct their clock with it) */
   at: number
   tickets: QueueEntry[]
-  stats: Omit<HandoffStats, 'oldestWaitMs'>
+  stats: Omit<HandoffStats, 'oldestWaitMs'> & ReplyStats
 }
 
 export type Listener = (s: QueueSnapshot) => void
@@ -81,13 +81,13 @@ export class QueueFeed {
 
   async snapshot (shopId: string): Promise<QueueSnapshot> {
     const at = Date.now()
-    const [tickets, stats] = await Promise.all([this.opts.store.queue(shopId, this.limit, at), this.opts.store.stats(shopId, at)])
+    const [tickets, stats, replies] = await Promise.all([this.opts.store.queue(shopId, this.limit, at), this.opts.store.stats(shopId, at), this.opts.store.replyStats(shopId, at)])
     // the oldest wait grows every millisecond: desks compute waits from createdAt instead
     const { oldestWaitMs: _w, ...steady } = stats
     const cut = tickets.map((t) => t.lastBuyerText && t.lastBuyerText.length > this.previewChars
       ? { ...t, lastBuyerText: `${t.lastBuyerText.slice(0, this.previewChars)}…` }
       : t)
-    return { shopId, at, tickets: cut, stats: steady }
+    return { shopId, at, tickets: cut, stats: { ...steady, ...replies } }
   }
 
   close (): void {

@@ -1,22 +1,39 @@
-/** The service on 127.0.0.1 (a real port: the browser needs one) on Redis with a random key prefix. */
+/**
+ * The service on 127.0.0.1 (a real port: the browser needs one), on the real Redis with a random
+ * key prefix, and a buyer-side receiver: a local HTTP server as OUTBOUND_WEBHOOK_URL that records
+ * what the shop's channel would carry to the buyer.
+ */
+import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { once } from 'node:events'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
-import { createRedisStore } from '../../src/store/index.js'
-import { deleteKeys, newPrefix, readyClient } from '../store/helpers.js'
+import { deleteKeys, newPrefix, REDIS_URL } from '../store/helpers.js'
 import { DEMO_RULES } from '../helpers/build.js'
 
 export const AGENT_TOKEN = 'agent-token-for-tests'
 export const OPERATOR_TOKEN = 'operator-token-for-tests'
+export const WEBHOOK_SECRET = 'outbound-secret-for-tests'
+
+export interface Received { headers: IncomingHttpHeaders; body: { messageId: string; conversationId: string; text: string; role: string; agentId?: string } }
 
 export async function startService (env: Record<string, string> = {}) {
-  const redis = await readyClient()
+  const received: Received[] = []
+  const receiver = createServer((req, res) => {
+    let data = ''
+    req.on('data', (c: Buffer) => { data += c.toString('utf8') })
+    req.on('end', () => { received.push({ headers: req.headers, body: JSON.parse(data) as Received['body'] }); res.writeHead(200).end('ok') })
+  })
+  receiver.listen(0, '127.0.0.1')
+  await once(receiver, 'listening')
   const prefix = newPrefix()
   const config = loadConfig({
     RULES_DIR: DEMO_RULES, RULES_WATCH: 'false', LOG_LEVEL: 'silent', CLASSIFIER: 'false',
-    AGENT_TOKEN, OPERATOR_TOKEN, CLAIM_TIMEOUT: '3s', HOST: '127.0.0.1', ...env
+    REDIS_URL, REDIS_PREFIX: prefix, AGENT_TOKEN, OPERATOR_TOKEN, CLAIM_TIMEOUT: '3s', HOST: '127.0.0.1',
+    OUTBOUND_WEBHOOK_URL: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/buyer`, OUTBOUND_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    ...env
   })
-  const app = await buildApp({ config, store: createRedisStore({ redis, prefix, claimTimeoutMs: config.CLAIM_TIMEOUT }), logger: false })
+  const app = await buildApp({ config, logger: false })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
   let seq = 0
@@ -30,10 +47,10 @@ export async function startService (env: Record<string, string> = {}) {
     return await res.json() as { action: string; replies: Array<{ text: string }>; handoff?: { ticketId: string } }
   }
   return {
-    app, base, buyer,
+    app, base, buyer, received,
     async close () {
       await app.close()
-      redis.disconnect()
+      receiver.close()
       await deleteKeys([prefix])
     }
   }

@@ -1,7 +1,9 @@
 /**
  * The console in a real browser (chromium): the whole loop an agent and an operator walk. A buyer
  * message hands off → the chat appears in the queue without a reload → the agent claims it and
- * reads it (buyer HTML shown as text, never run) → resolve → the bot answers that buyer again;
+ * reads it (buyer HTML shown as text, never run) → sends a quick reply → the buyer-side receiver
+ * (OUTBOUND_WEBHOOK_URL) gets it and the desk shows it delivered → resolve → the bot answers that
+ * buyer again;
  * a closed tab lets its claim lapse back to the queue; the operator sees the unanswered question,
  * turns it into a rule draft, tries a message, reads the rules status and today's figures.
  */
@@ -77,6 +79,24 @@ describe.skipIf(!chromiumPath)('console in chromium', () => {
     // quick replies from rules/quick-replies.yaml, placeholders filled with the buyer's and agent's names
     const titles = await page.$$eval('.quick .chip:not(.edit)', (els) => els.map((e) => [e.textContent, e.getAttribute('title')]))
     expect(titles[0]).toEqual(['接待', '小红您好，我是客服小王，已经看到您的消息啦，马上为您处理~'])
+
+    // one click on a quick reply sends it; the buyer-side receiver gets it once, signed
+    await page.click('.quick .chip:not(.edit)')
+    await page.waitForSelector('.messages .msg.agent .delivery.sent')
+    expect(await texts(page, '.messages .msg.agent .text')).toEqual(['小红您好，我是客服小王，已经看到您的消息啦，马上为您处理~'])
+    expect(await texts(page, '.messages .msg.agent .delivery')).toEqual(['已送达'])
+    expect(svc.received.map((r) => [r.body.conversationId, r.body.role, r.body.agentId, r.body.text])).toEqual([
+      ['c-xss', 'agent', '小王', '小红您好，我是客服小王，已经看到您的消息啦，马上为您处理~']
+    ])
+    expect(svc.received[0]!.headers['x-autoreply-signature']).toMatch(/./)
+
+    // typed in the box, sent with Enter
+    await page.type('.answer textarea', '已帮您催快递')
+    await page.keyboard.press('Enter')
+    await until(() => svc.received.length === 2, 'the typed reply at the buyer')
+    expect(svc.received[1]!.body.text).toBe('已帮您催快递')
+    await page.waitForFunction(() => document.querySelectorAll('.messages .msg.agent .delivery.sent').length === 2)
+    expect(await page.$eval('.answer textarea', (t) => (t as HTMLTextAreaElement).value)).toBe('')
 
     await page.click('.chat .actions button.primary') // 结束会话
     await page.waitForSelector('.desk .empty')
