@@ -194,7 +194,7 @@ function gate (analysis: Analysis, reading: Reading): Gated {
 
 /** A guess (classifier, no keyword) only for a message that asks something and is nobody's own case. */
 function guessable (reading: Reading): boolean {
-  return reading.own === undefined && reading.clauses.some((c) => (c.act === 'question' || c.act === 'plain') && c.other === undefined)
+  return reading.own === undefined && reading.otherTopic === undefined && reading.clauses.some((c) => c.act === 'question' || c.act === 'plain')
 }
 
 function bestPerIntent (candidates: Candidate[]): Candidate[] {

@@ -12,7 +12,7 @@
  */
 
 export const MARKER_KINDS = [
-  'question', 'whether', 'generic', 'timing', 'state', 'anomaly', 'chase', 'request', 'request_lead', 'request_act',
+  'question', 'whether', 'generic', 'roughly', 'timing', 'state', 'anomaly', 'chase', 'request', 'request_lead', 'request_act',
   'dispute', 'feedback', 'future', 'reference', 'other_topic', 'hypothetical', 'connective', 'ignore'
 ] as const
 export type MarkerKind = typeof MARKER_KINDS[number]
@@ -25,11 +25,13 @@ export const DEFAULT_MARKERS: Readonly<Record<MarkerKind, readonly string[]>> = 
     '能退', '能换', '能发', '能到', '能用', '几号', '几点'
   ],
   // the answer is the same for every buyer: "一般几天到" asks the rule, not about one parcel
-  generic: ['一般', '通常', '正常', '平时', '一般来说', '规则', '政策', '流程', '步骤', '规定', '天内', '以内', '之内'],
+  generic: ['一般', '通常', '正常', '平时', '一般来说', '规则', '政策', '流程', '步骤', '规定', '天内', '以内', '之内', '以后', '之后', '下单后', '付款后', '拍下后', '拍了后'],
   // whether something may be done: a question about the rule even when the buyer names their order (我买的裙子能退吗)
   whether: ['能', '可以', '可不可以', '能不能', '支持', '还能', '行不行', '会不会', '要不要', '允许', '可不'],
+  // roughly: "大概几天到" asks the rule, unless the buyer names their parcel (我的快递大概什么时候到)
+  roughly: ['大概', '大约', '大致', '差不多'],
   // "when" questions: about the buyer's own order once something has happened to it
-  timing: ['什么时候', '啥时候', '何时', '几时', '多久', '几天', '多长时间', '多少天', '哪天', '几号'],
+  timing: ['什么时候', '啥时候', '何时', '几时', '多久', '几天', '多长时间', '多少天', '哪天', '几号', '今天能', '今天可以', '明天能', '今天发', '今天就'],
   // perfective and state: something already happened to the buyer's own order or return
   state: [
     '已经', '已', '收到了', '收到货了', '签收', '显示', '拍了', '下单了', '付款了', '付了款', '寄回了', '寄回去了', '寄出了', '退回了', '退了',
@@ -47,16 +49,16 @@ export const DEFAULT_MARKERS: Readonly<Record<MarkerKind, readonly string[]>> = 
   // the state of one thing: where it is, whether it happened yet
   chase: [
     '到哪了', '到哪里了', '到哪儿了', '到哪啦', '在哪了', '走到哪', '发了吗', '发了没', '发了么', '发没发', '发货没', '发出了吗', '寄了吗', '寄出了吗',
-    '退了吗', '退了没', '到账了吗', '到账没', '到了吗', '到了没', '收到了吗', '收到没', '收到了没', '怎么样了', '进度', '处理了吗', '审核了吗',
+    '退了吗', '退了没', '到账了吗', '到账没', '到了吗', '到了没', '收到了吗', '收到没', '收到了没', '怎么样了', '处理了吗', '审核了吗',
     '通过了吗', '同意了吗', '好了吗', '什么时候到账', '啥时候到账', '什么时候退款', '啥时候退款', '什么时候退钱', '钱什么时候', '钱呢', '退款呢',
     '快递呢', '包裹呢', '单号呢', '物流呢', '查一下', '查查', '查下', '看一下物流', '看下物流', '了吗', '了没', '了么', '了嘛', '了没有',
     '什么时候给我', '啥时候给我', '什么时候能退', '什么时候退', '什么时候能到账', '什么时候处理'
-  , '单号多少', '单号是多少', '怎么给我', '钱怎么'],
+  , '单号多少', '单号是多少', '怎么给我', '钱怎么', '进度呢', '什么进度', '进度怎么样', '进度如何'],
   // asking the shop to act on the case, without a lead word
   request: [
     '催一下', '催催', '催下', '帮忙催', '加急', '改地址', '修改地址', '地址改', '改一下地址', '换地址', '取消订单', '拦截', '补发', '重发', '补寄',
     '重新发', '给我退', '给我换', '给我补', '退给我', '赔给我', '同意一下', '同意退', '快点发', '快点退', '早点发', '尽早发', '今天发出', '今天给我发'
-  , '着急', '急用', '很急', '急着', '赶着', '等着穿', '等着用', '一定要', '晚几天发', '晚点发', '延迟发', '先别发', '暂时不要发', '不要发', '帮我跟', '帮我联系', '帮我问', '帮忙问', '帮我找', '联系快递', '退我', '补我', '赔我', '报销', '垫付', '催'],
+  , '一定要', '晚几天发', '晚点发', '延迟发', '先别发', '暂时不要发', '帮我跟', '帮我联系', '帮我问', '帮忙问', '帮我找', '联系快递', '退我', '补我', '赔我', '报销', '垫付', '催'],
   // a lead word followed in the same clause by an action word is a request: 帮我 + 改, 麻烦 + 发, 尽快 + 退
   request_lead: ['帮我', '给我', '麻烦', '尽快', '赶紧', '快点', '帮忙', '请帮', '速度', '马上', '抓紧', '立刻', '能帮', '可以帮', '帮个忙'],
   request_act: ['发', '寄', '退', '换', '改', '查', '催', '处理', '取消', '备注', '补', '同意', '拦截', '安排', '核实', '审核', '赔'],
@@ -81,10 +83,10 @@ export const DEFAULT_MARKERS: Readonly<Record<MarkerKind, readonly string[]>> = 
   // words that put a clause about something the shop's rules do not cover: a keyword there answers nothing
   other_topic: [
     '冰箱', '洗衣机', '空调', '电视', '手机', '电脑', '笔记本', '平板', '屏幕', '耳机', '充电', '电池', '键盘', '鼠标', '显示器', '音箱', '相机',
-    '路由器', '电饭煲', '微波炉', '热水器', '吸尘器', '风扇', '吹风机', '鞋带', '鞋子', '鞋', '袜子', '零食', '饼干', '茶叶', '咖啡', '坚果',
+    '路由器', '电饭煲', '微波炉', '热水器', '吸尘器', '风扇', '吹风机', '袜子', '零食', '饼干', '茶叶', '咖啡', '坚果',
     '保质期', '生产日期', '发票', '差价', '价格', '降价', '价保', '保价', '优惠', '券', '红包', '积分', '会员', '电话', '手机号', '微信',
     '保修', '安装', '说明书', '配件', '遥控', '插头', '电源', 'a4纸', '打印纸', '分辨率', '英寸', '内存', '续航', '电话号码', '手机号码', '号码是', '号码多少'
-  , 'a4', '贵', '便宜', '充满', '电量', '匹'],
+  , 'a4', '贵', '便宜', '充满', '电量', '匹', '鞋带'],
   // what might happen, or what happened elsewhere: "万一尺码不对能换吗" and "之前别家等了一周" are no case of ours
   hypothetical: ['万一', '如果', '要是', '假如', '假设', '的话', '怕', '担心', '以防', '不会不', '别家', '别的店', '其他家', '之前买', '上次买', '以前买'],
   // connectives start a new clause: "我下单了但是还没发" is two clauses

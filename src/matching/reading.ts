@@ -16,7 +16,8 @@
  * - `question`  a general question: how, whether, how long, who pays (能不能, 怎么申请, 谁出运费, 多久)
  * - `feedback`  praise, thanks, instructions for next time (发货真快, 下次检查一下)
  * - `state`     a report that something happened (已经签收, 收到了, 小了)
- * A clause that imagines a case (万一, 如果, 怕) or tells of another shop (别家) is no dispute, anomaly or state.
+ * A clause that imagines a case (万一, 如果, 怕) or tells of another shop (别家) is no dispute, anomaly,
+ * request or state.
  * - `plain`     none of these: a fragment ("运费险") or figures ("165 110斤")
  * The first five are the buyer's own case: a person must look at it.
  */
@@ -41,7 +42,7 @@ export interface Clause {
 
 export interface Reading {
   clauses: Clause[]
-  /** a clause reports what happened: the message tells the buyer's own story */
+  /** a clause reports what happened, or an order card came with it: the message tells the buyer's own story */
   narrative: boolean
   /** an other-topic marker anywhere: a size or a shade asked here is of that other product */
   otherTopic?: string
@@ -55,8 +56,11 @@ const REQUEST_GAP = 2
 const NOT_IN_GAP = /[看问推荐选挑说想]/
 // A clause that ends in 了 reports a state (小了, 到了, 退了); 了吗 is a chase, found by its marker.
 const ENDS_PERFECTIVE = /了[啊呀哦的吧啦哈嘛]?$/
+// 了吗 / 了没 chase only at the end of a clause: "拆了没用过" reports, "发了没" asks
+const CLAUSE_TAIL = /^[啊呀呢哦哈亲]*$/
 
-const KEPT_INSIDE_IGNORE: ReadonlySet<MarkerKind> = new Set<MarkerKind>(['question', 'whether', 'generic', 'timing', 'feedback', 'connective'])
+
+const KEPT_INSIDE_IGNORE: ReadonlySet<MarkerKind> = new Set<MarkerKind>(['question', 'whether', 'generic', 'roughly', 'timing', 'feedback', 'connective'])
 
 export interface ReadInput {
   key: string
@@ -101,18 +105,20 @@ export function readClauses (input: ReadInput): Reading {
     const hasState = !imagined && (first('state') !== undefined || ENDS_PERFECTIVE.test(key.slice(begin, end)))
 
     const decided = imagined ? undefined : first('dispute') ?? first('anomaly')
+    const request = imagined ? undefined : requestIn(key, inClause)
+    const chase = inClause.find((h) => h.kind === 'chase' && (!h.keyword.startsWith('了') || CLAUSE_TAIL.test(key.slice(h.end, end))))
     if (first('future')) {
       clause.act = 'feedback'
       clause.by = first('future')!.keyword
     } else if (decided) {
       clause.act = decided.kind as Act
       clause.by = decided.keyword
-    } else if (requestIn(key, inClause)) {
+    } else if (request) {
       clause.act = 'request'
-      clause.by = requestIn(key, inClause)
-    } else if (first('chase')) {
+      clause.by = request
+    } else if (chase) {
       clause.act = 'chase'
-      clause.by = first('chase')!.keyword
+      clause.by = chase.keyword
     } else if (named && !first('whether') && !first('generic') && !first('feedback')) {
       // "我的包裹是顺丰还是中通发的" asks about the one parcel it names
       clause.act = 'own_timing'
@@ -120,7 +126,8 @@ export function readClauses (input: ReadInput): Reading {
     } else if (first('question') || askedAt.has(end)) {
       const timing = first('timing')
       // "已经寄回了 什么时候退" and "我的快递什么时候到" ask about one case; "一般几天到" asks the rule
-      if (timing && (hasRef || hasState || stated) && !first('generic')) {
+      // "下单了大概多久能收到" asks the rule; "我的快递大概什么时候到" asks about the parcel it names
+      if (timing && !first('generic') && (hasRef || ((hasState || stated) && !first('roughly')))) {
         clause.act = 'own_timing'
         clause.by = timing.keyword
       } else {
@@ -139,7 +146,8 @@ export function readClauses (input: ReadInput): Reading {
     clauses.push(clause)
     if (!own && OWN_ACTS.has(clause.act)) own = clause
   }
-  const reading: Reading = { clauses, narrative: stated }
+  // an order card names the buyer's order: a bare fragment beside it ("[订单x] 退款进度") is about that order
+  const reading: Reading = { clauses, narrative: stated || input.orderCard === true }
   const other = clauses.find((c) => c.other !== undefined)
   if (other) reading.otherTopic = other.other
   if (own) reading.own = own
