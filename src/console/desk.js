@@ -44,7 +44,7 @@ function Message ({ m }) {
     </li>`
 }
 
-function Chat ({ ticket, messages, quickReplies, session, onSend, onRelease, onResolve, busy, canReply }) {
+function Chat ({ ticket, messages, quickReplies, session, onSend, onRelease, onResolve, busy }) {
   const [draft, setDraft] = useState('')
   const list = useRef(null)
   useEffect(() => { if (list.current) list.current.scrollTop = list.current.scrollHeight }, [messages.length])
@@ -64,21 +64,18 @@ function Chat ({ ticket, messages, quickReplies, session, onSend, onRelease, onR
         <div class="meta">会话 ${ticket.conversationId} · 转人工于 ${clock(ticket.createdAt)}</div>
       </header>
       <ol class="messages" ref=${list}>${messages.map((m, i) => html`<${Message} key=${m.messageId || i} m=${m} />`)}</ol>
-      ${canReply
-        ? html`
-          <div class="quick" aria-label="快捷回复">
-            ${quickReplies.map((q) => {
-              const filled = fillQuickReply(q.text, vars)
-              return html`<span class="qr"><button class="chip" title=${filled} disabled=${busy} onClick=${() => send(filled)}>${q.title}</button><button class="chip edit" title="放入输入框修改" aria-label=${`编辑 ${q.title}`} onClick=${() => setDraft(filled)}>✎</button></span>`
-            })}
-          </div>
-          <form class="answer" onSubmit=${(e) => { e.preventDefault(); send(draft) }}>
-            <textarea rows="3" maxlength="2000" placeholder="输入回复，Enter 发送，Shift+Enter 换行" value=${draft}
-              onInput=${(e) => setDraft(e.currentTarget.value)}
-              onKeyDown=${(e) => { if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); send(draft) } }}></textarea>
-            <button class="primary" disabled=${busy || !draft.trim()}>发送</button>
-          </form>`
-        : html`<p class="hint">此服务版本还不能从工作台回复买家；请在店铺平台回复后结束会话。</p>`}
+      <div class="quick" aria-label="快捷回复">
+        ${quickReplies.map((q) => {
+          const filled = fillQuickReply(q.text, vars)
+          return html`<span class="qr"><button class="chip" title=${filled} disabled=${busy} onClick=${() => send(filled)}>${q.title}</button><button class="chip edit" title="放入输入框修改" aria-label=${`编辑 ${q.title}`} onClick=${() => setDraft(filled)}>✎</button></span>`
+        })}
+      </div>
+      <form class="answer" onSubmit=${(e) => { e.preventDefault(); send(draft) }}>
+        <textarea rows="3" maxlength="2000" placeholder="输入回复，Enter 发送，Shift+Enter 换行" value=${draft}
+          onInput=${(e) => setDraft(e.currentTarget.value)}
+          onKeyDown=${(e) => { if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); send(draft) } }}></textarea>
+        <button class="primary" disabled=${busy || !draft.trim()}>发送</button>
+      </form>
       <div class="actions">
         <button onClick=${onRelease} disabled=${busy}>转回队列</button>
         <button class="primary" onClick=${onResolve} disabled=${busy}>结束会话</button>
@@ -95,7 +92,6 @@ export function Desk ({ session, patch, onUnauthorized }) {
   const [quickReplies, setQuickReplies] = useState([])
   const [busy, setBusy] = useState(false)
   const [notice, setNotice] = useState('')
-  const [canReply, setCanReply] = useState(true)
   const [sound, setSound] = useState(true)
   const skew = useRef(0)
   const seen = useRef(null)
@@ -203,12 +199,7 @@ export function Desk ({ session, patch, onUnauthorized }) {
     await loadHistory(t)
   })
   const send = (text) => act(async () => {
-    try {
-      await api('POST', `/v1/handoff/tickets/${encodeURIComponent(ticket.id)}/replies`, { ...agentBody, text, clientMsgId: clientId() })
-    } catch (err) {
-      if (err.status === 404 && !err.code) { setCanReply(false); return false }
-      throw err
-    }
+    await api('POST', `/v1/handoff/tickets/${encodeURIComponent(ticket.id)}/replies`, { ...agentBody, text, clientMsgId: clientId() })
     await loadHistory(ticket)
     return true
   })
@@ -238,7 +229,7 @@ export function Desk ({ session, patch, onUnauthorized }) {
         ${snap && !tickets.length && html`<p class="empty">暂时没有需要人工的会话</p>`}
       </section>
       ${ticket
-        ? html`<${Chat} ticket=${ticket} messages=${messages} quickReplies=${quickReplies} session=${session} busy=${busy} canReply=${canReply} onSend=${send} onRelease=${release} onResolve=${resolve} />`
+        ? html`<${Chat} ticket=${ticket} messages=${messages} quickReplies=${quickReplies} session=${session} busy=${busy} onSend=${send} onRelease=${release} onResolve=${resolve} />`
         : html`<section class="chat placeholder"><p>点「接待下一位」或队列里的「接待」开始会话。</p></section>`}
     </main>`
 }

@@ -1,7 +1,9 @@
 /**
- * A real browser for the console tests: Debian's chromium driven by puppeteer-core (no browser is
- * downloaded). Outside CI a machine without chromium skips the browser tests with a message; in
- * CI (.ci/run installs chromium) a missing browser is a failure, never a silent skip.
+ * Real browsers for the console tests, driven by puppeteer-core (no browser is downloaded):
+ * Debian's chromium (over CDP) and, where installed, Debian's firefox-esr (over WebDriver BiDi).
+ * Outside CI a machine without chromium skips the browser tests with a message; in CI (.ci/run
+ * installs chromium) a missing chromium is a failure, never a silent skip. Firefox runs where it is
+ * installed and is skipped with a message where it is not.
  */
 import { existsSync } from 'node:fs'
 import puppeteer, { type Browser } from 'puppeteer-core'
@@ -15,7 +17,16 @@ if (!chromiumPath) {
   console.warn('console browser tests SKIPPED: no chromium found (apt-get install chromium, or set CHROMIUM_PATH)')
 }
 
-export async function launch (): Promise<Browser> {
+export const firefoxPath = [process.env.FIREFOX_PATH, '/usr/bin/firefox-esr', '/usr/bin/firefox'].find((p): p is string => !!p && existsSync(p))
+if (!firefoxPath) console.warn('console browser tests in Firefox SKIPPED: no firefox-esr found (apt-get install firefox-esr, or set FIREFOX_PATH)')
+
+export type BrowserName = 'chromium' | 'firefox'
+
+/** The browsers this machine has, chromium first. */
+export const browsers: BrowserName[] = [...(chromiumPath ? ['chromium' as const] : []), ...(firefoxPath ? ['firefox' as const] : [])]
+
+export async function launch (name: BrowserName = 'chromium'): Promise<Browser> {
+  if (name === 'firefox') return puppeteer.launch({ browser: 'firefox', executablePath: firefoxPath!, headless: true, env: { ...process.env, TZ: 'Asia/Shanghai' } })
   return puppeteer.launch({
     executablePath: chromiumPath!,
     headless: true,

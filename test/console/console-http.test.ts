@@ -45,6 +45,14 @@ describe('console over HTTP', () => {
     expect((await app.inject({ url: '/v1/console/queue?shopId=nope', headers: agent })).json()).toMatchObject({ code: 'AR_ERR_UNKNOWN_SHOP' })
   })
 
+  it('a per-agent token (AGENT_TOKENS) signs its agent in by name, and acts only as that agent', async () => {
+    const app = await build({ env: { ...env, AGENT_TOKENS: 'xiaowang=token-of-xiaowang-0001' } })
+    const me = (await app.inject({ url: '/v1/console/me', headers: { authorization: 'Bearer token-of-xiaowang-0001' } })).json()
+    expect(me).toMatchObject({ roles: ['agent'], agentId: 'xiaowang' })
+    const other = await app.inject({ method: 'POST', url: '/v1/handoff/claim', headers: { authorization: 'Bearer token-of-xiaowang-0001' }, payload: { agentId: 'someone-else' } })
+    expect(other.statusCode).toBe(403)
+  })
+
   it('refuses everyone when no token is configured: an open console would show buyers to anyone', async () => {
     const app = await build({ env: { RULES_DIR: DEMO_RULES } })
     const r = await app.inject({ url: '/v1/console/me', headers: { authorization: 'Bearer anything-at-all' } })

@@ -1,5 +1,5 @@
 /**
- * The console in a real browser (chromium): the whole loop an agent and an operator walk. A buyer
+ * The console in real browsers (chromium, and firefox-esr where installed): the whole loop an agent and an operator walk. A buyer
  * message hands off → the chat appears in the queue without a reload → the agent claims it and
  * reads it (buyer HTML shown as text, never run) → sends a quick reply → the buyer-side receiver
  * (OUTBOUND_WEBHOOK_URL) gets it and the desk shows it delivered → resolve → the bot answers that
@@ -9,17 +9,17 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import type { Browser, Page } from 'puppeteer-core'
-import { chromiumPath, launch, until } from './browser.js'
+import { browsers, launch, until, type BrowserName } from './browser.js'
 import { startService, AGENT_TOKEN, OPERATOR_TOKEN } from './app.js'
 
 const XSS = '<img src=x onerror=alert(1)>我的快递到哪了'
 
-describe.skipIf(!chromiumPath)('console in chromium', () => {
+describe.skipIf(browsers.length === 0).each(browsers)('console in %s', (name: BrowserName) => {
   let browser: Browser
   let svc: Awaited<ReturnType<typeof startService>>
   beforeAll(async () => {
     svc = await startService()
-    browser = await launch()
+    browser = await launch(name)
   }, 60_000)
   afterAll(async () => {
     await browser?.close()

@@ -3,6 +3,8 @@
  * shop with a few buyers: `node --import tsx test/console/screenshots.ts` (needs chromium).
  */
 import { gzipSync } from 'node:zlib'
+import { createServer } from 'node:http'
+import { once } from 'node:events'
 import type { AddressInfo } from 'node:net'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
@@ -11,7 +13,10 @@ import { chromiumPath, launch } from './browser.js'
 
 const DEMO_RULES = fileURLToPath(new URL('../../rules', import.meta.url))
 if (!chromiumPath) throw new Error('no chromium')
-const config = loadConfig({ RULES_DIR: DEMO_RULES, RULES_WATCH: 'false', LOG_LEVEL: 'silent', AGENT_TOKEN: 'agent-token-demo', OPERATOR_TOKEN: 'operator-token-demo', HOST: '127.0.0.1' })
+// the buyer's side of the shop's channel: accepts every agent reply
+const receiver = createServer((req, res) => { req.resume(); req.on('end', () => res.writeHead(200).end()) }).listen(0, '127.0.0.1')
+await once(receiver, 'listening')
+const config = loadConfig({ OUTBOUND_WEBHOOK_URL: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`, RULES_DIR: DEMO_RULES, RULES_WATCH: 'false', LOG_LEVEL: 'silent', AGENT_TOKEN: 'agent-token-demo', OPERATOR_TOKEN: 'operator-token-demo', HOST: '127.0.0.1' })
 const app = await buildApp({ config, logger: false })
 await app.listen({ host: '127.0.0.1', port: 0 })
 const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
@@ -48,8 +53,11 @@ const shoot = async (width: number, height: number, token: string, agent: string
 const sizes = await shoot(1280, 760, 'agent-token-demo', '小王', 'console-desk.png', async (p) => {
   await p.click('.ticket[data-ticket] button.small') // the urgent one, first in line
   await p.waitForSelector('.chat .messages .msg.buyer')
+  await p.click('.quick .chip:not(.edit)') // 接待, sent in one click
+  await p.waitForSelector('.messages .msg.agent .delivery.sent')
   await say('c2', '<img src=x onerror=alert(1)> 你们必须给我个说法', '糖糖')
   await p.waitForFunction(() => document.querySelectorAll('.messages .msg.buyer').length === 2)
+  await p.click('.messages') // the chat is read: no new-chat title flash in the picture
   await p.type('.answer textarea', '非常抱歉给您带来不好的体验，小王这边马上帮您核实')
 })
 await shoot(390, 760, 'agent-token-demo', '小李', 'console-phone.png')
@@ -63,6 +71,7 @@ await shoot(1280, 1000, 'operator-token-demo', undefined, 'console-operator.png'
 })
 await browser.close()
 await app.close()
+receiver.close()
 
 // what a desk downloads to start: the page, its stylesheet and modules (API calls not counted)
 let raw = 0
