@@ -167,13 +167,17 @@ function gate (analysis: Analysis, reading: Reading): Gated {
   const answer: Candidate[] = []
   const policy: Candidate[] = []
   let own = reading.own !== undefined
-  for (const c of analysis.candidates) {
+  for (const c0 of analysis.candidates) {
+    // a two-character keyword glued together across a clause break is no keyword the buyer wrote: "还在
+    // 没洗过" holds no 在没 (a longer one, "码 怎么选", still reads as written)
+    const spans = c0.spans.filter(([b, e]) => e - b > 2 || clauseAt(reading, b) === clauseAt(reading, e - 1))
+    if (c0.spans.length > 0 && spans.length === 0) continue
+    const c = spans.length === c0.spans.length ? c0 : { ...c0, spans }
     if (c.entry.answers === 'any') { answer.push(c); continue }
     // a size or a shade is of the product named: "空调几匹的 20平够吗" asks nothing of our size chart
     if (c.entry.kind !== 'rule' && reading.otherTopic !== undefined) continue
     let asks = c.spans.length === 0
     let mine = false
-    // a keyword across a clause break ("不合适 能不能换") belongs to the clause it ends in
     for (const [, end] of c.spans) {
       const clause = clauseAt(reading, end - 1)
       if (!clause) { asks = true; continue }
