@@ -92,7 +92,7 @@ export function decide (engine: ShopEngine, msg: IncomingMessage, state: Convers
   // Which clause asks what: a policy keyword in the buyer's own case is not a policy question.
   const key = analysis.correctedKey ?? norm.key
   const sameClauses = key.length === norm.key.length
-  const reading = readClauses({ key, breaks: sameClauses ? norm.breaks : [], asked: sameClauses ? norm.asked : [], markers: analysis.markers, orderCard })
+  const reading = readClauses({ key, breaks: sameClauses ? norm.breaks : [], asked: sameClauses ? norm.asked : [], markers: analysis.markers, orderCard, requestActs: engine.compiled.requestActs })
   const gated = gate(analysis, reading)
   if (gated.own) {
     // The buyer writes about their own order or refund: a person looks at it. The rules that fired

@@ -52,6 +52,8 @@ export interface CompiledShop {
   typos: TypoIndex
   /** size chart entry indices: figures alone fire them */
   sizeEntries: number[]
+  /** the reading's action words (发, 退, 改…), looked up right after a request lead, not in the automaton */
+  requestActs: string[]
 }
 
 const CORRECTABLE = new Set<Role['role']>(['kw', 'all', 'item', 'human', 'escalate'])
@@ -113,7 +115,13 @@ export function compileShop (shop: ShopRules): CompiledShop {
   // is no other-topic word for it.
   const keywordKeys = entries.flatMap((e) => e.source.keywords.map((k) => matchKey(String(k))))
   const ownTopic = (marker: string): boolean => { const m = matchKey(marker); return keywordKeys.some((k) => k.includes(m)) }
+  const requestActs = new Set<string>()
   for (const kind of MARKER_KINDS) {
+    if (kind === 'request_act') {
+      // single characters that are in nearly every message: looked up only after a lead word
+      for (const k of [...(reading?.builtin !== false ? DEFAULT_MARKERS[kind] : []), ...(reading?.[kind] ?? [])]) if (matchKey(k) !== '') requestActs.add(matchKey(k))
+      continue
+    }
     if (reading?.builtin !== false) {
       for (const k of DEFAULT_MARKERS[kind]) if (kind !== 'other_topic' || !ownTopic(k)) add(k, { role: 'marker', kind })
     }
@@ -131,6 +139,7 @@ export function compileShop (shop: ShopRules): CompiledShop {
     codePatterns,
     itemKeys,
     sizeEntries: entries.filter((e) => e.kind === 'size').map((e) => e.index),
+    requestActs: [...requestActs],
     typos: buildTypoIndex([...roles].filter(([, rs]) => rs.some((r) => CORRECTABLE.has(r.role))).map(([k]) => k))
   }
 }

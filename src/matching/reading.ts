@@ -70,13 +70,17 @@ export interface ReadInput {
   markers: readonly MarkerHit[]
   /** the message carried an order card or a masked order token: it names the buyer's order */
   orderCard?: boolean
+  /** action words that make a lead word (帮我, 麻烦, 尽快) a request when they follow it closely */
+  requestActs?: readonly string[]
 }
 
 export function readClauses (input: ReadInput): Reading {
   const { key } = input
   // an ignore phrase (还不错, 退得了吗) vetoes the case-like markers inside it, not its question word or its praise
   const ignore = input.markers.filter((m) => m.kind === 'ignore')
-  const hits = input.markers.filter((m) => m.kind !== 'ignore' && (KEPT_INSIDE_IGNORE.has(m.kind) || !ignore.some((i) => i.begin <= m.begin && i.end >= m.end)))
+  const hits = (ignore.length === 0 ? [...input.markers] : input.markers.filter((m) => m.kind !== 'ignore' && (KEPT_INSIDE_IGNORE.has(m.kind) || !ignore.some((i) => i.begin <= m.begin && i.end >= m.end))))
+    .sort((a, b) => a.begin - b.begin || b.end - a.end)
+  const acts = input.requestActs ?? []
 
   // clause boundaries: where a separator stood, and before each connective
   const cuts = new Set<number>(input.breaks)
@@ -88,12 +92,17 @@ export function readClauses (input: ReadInput): Reading {
   let reference = input.orderCard === true
   let stated = false
   let own: Clause | undefined
+  let next = 0
   for (let i = 0; i + 1 < bounds.length; i++) {
     const begin = bounds[i]!
     const end = bounds[i + 1]!
     if (end <= begin) continue
-    // a marker belongs to the clause it starts in, and never spans two clauses
-    const inClause = hits.filter((h) => h.begin >= begin && h.end <= end).sort((a, b) => a.begin - b.begin || b.end - a.end)
+    // a marker belongs to the clause it starts in, and never spans two clauses (hits are sorted)
+    const inClause: MarkerHit[] = []
+    while (next < hits.length && hits[next]!.begin < end) {
+      const h = hits[next++]!
+      if (h.begin >= begin && h.end <= end) inClause.push(h)
+    }
     const first = (kind: MarkerKind) => inClause.find((h) => h.kind === kind)
     const clause: Clause = { begin, end, act: 'plain' }
     const other = first('other_topic')
@@ -105,7 +114,7 @@ export function readClauses (input: ReadInput): Reading {
     const hasState = !imagined && (first('state') !== undefined || ENDS_PERFECTIVE.test(key.slice(begin, end)))
 
     const decided = imagined ? undefined : first('dispute') ?? first('anomaly')
-    const request = imagined ? undefined : requestIn(key, inClause)
+    const request = imagined ? undefined : requestIn(key, inClause, acts, end)
     const chase = inClause.find((h) => h.kind === 'chase' && (!h.keyword.startsWith('了') || CLAUSE_TAIL.test(key.slice(h.end, end))))
     if (first('future')) {
       clause.act = 'feedback'
@@ -155,15 +164,15 @@ export function readClauses (input: ReadInput): Reading {
 }
 
 /** The request marker of a clause: a request phrase, or a lead word with an action word right after it. */
-function requestIn (key: string, hits: readonly MarkerHit[]): string | undefined {
+function requestIn (key: string, hits: readonly MarkerHit[], acts: readonly string[], end: number): string | undefined {
   const phrase = hits.find((h) => h.kind === 'request')
   if (phrase) return phrase.keyword
   for (const lead of hits) {
     if (lead.kind !== 'request_lead') continue
-    for (const act of hits) {
-      if (act.kind !== 'request_act' || act.begin < lead.end) continue
-      const gap = key.slice(lead.end, act.begin)
-      if (gap.length <= REQUEST_GAP && !NOT_IN_GAP.test(gap)) return `${lead.keyword}…${act.keyword}`
+    for (let at = lead.end; at <= Math.min(lead.end + REQUEST_GAP, end - 1); at++) {
+      if (NOT_IN_GAP.test(key.slice(lead.end, at))) break
+      const act = acts.find((a) => key.startsWith(a, at) && at + a.length <= end)
+      if (act) return `${lead.keyword}…${act}`
     }
   }
   return undefined
