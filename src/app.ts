@@ -24,6 +24,8 @@ import operatorsRoute from './routes/operators.js'
 import healthRoute from './routes/health.js'
 import consoleRoute from './routes/console.js'
 import queueFeedPlugin from './plugins/queue-feed.js'
+import channelsPlugin from './plugins/channels.js'
+import wechatRoute from './channels/wechat/route.js'
 import { ERR_BODY_TOO_LARGE, ERR_INVALID_JSON, ERR_UNSUPPORTED_MEDIA, ERR_VALIDATION } from './errors.js'
 
 export interface BuildOptions {
@@ -38,7 +40,9 @@ export async function buildApp ({ config, store, logger }: BuildOptions) {
     logger: logger ?? {
       level: config.LOG_LEVEL,
       // tokens never reach the logs; buyer text is not logged by request logging at all
-      redact: ['req.headers.authorization', 'req.headers.cookie']
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+      // WeChat's signatures travel in the query string: logged as [redacted]
+      serializers: { req: (req) => ({ method: req.method, url: redactQuery(req.url), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort }) }
     },
     bodyLimit: config.BODY_LIMIT,
     genReqId: (req) => (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) ?? randomUUID(),
@@ -92,7 +96,15 @@ export async function buildApp ({ config, store, logger }: BuildOptions) {
     tokens: { agent: config.AGENT_TOKEN, operator: config.OPERATOR_TOKEN, agents: new Map(Object.entries(agentTokens).map(([agentId, token]) => [token, agentId])) },
     claimTimeoutMs: config.CLAIM_TIMEOUT
   })
+  await app.register(channelsPlugin, { config })
+  await app.register(wechatRoute, { budgetMs: config.WECHAT_REPLY_BUDGET })
   return app
+}
+
+const SIGNED_PARAMS = /([?&](?:signature|msg_signature|echostr|nonce|access_token)=)[^&]*/g
+
+function redactQuery (url: string): string {
+  return url.replace(SIGNED_PARAMS, '$1[redacted]')
 }
 
 type AppInstance = Awaited<ReturnType<typeof buildApp>>

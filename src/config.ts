@@ -54,7 +54,21 @@ export const configSchema = z.object({
   AGENT_TOKENS: z.string().optional(),
   AGENT_TOKENS_FILE: z.string().optional(),
   EVENTS_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
-  EVENTS_WEBHOOK_SECRET: z.string().min(16).optional()
+  EVENTS_WEBHOOK_SECRET: z.string().min(16).optional(),
+  // the default shop's WeChat Official Account, when it is not in the rule files (README "Channels")
+  WECHAT_TOKEN: z.string().optional(),
+  WECHAT_ENCODING_AES_KEY: z.string().optional(),
+  WECHAT_APP_ID: z.string().optional(),
+  WECHAT_APP_SECRET: z.string().optional(),
+  WECHAT_API_BASE: z.string().url().default('https://api.weixin.qq.com'),
+  WECOM_API_BASE: z.string().url().default('https://qyapi.weixin.qq.com'),
+  /** answer in WeChat's HTTP response when ready within this; later answers go through the send API */
+  WECHAT_REPLY_BUDGET: duration.default(4000)
+}).superRefine((c, ctx) => {
+  if ((c.WECHAT_TOKEN === undefined) !== (c.WECHAT_APP_ID === undefined)) {
+    ctx.addIssue({ code: 'custom', path: [c.WECHAT_TOKEN === undefined ? 'WECHAT_TOKEN' : 'WECHAT_APP_ID'], message: 'WECHAT_TOKEN and WECHAT_APP_ID are set together' })
+  }
+  if (c.WECHAT_REPLY_BUDGET >= 5000) ctx.addIssue({ code: 'custom', path: ['WECHAT_REPLY_BUDGET'], message: 'must be under 5s: WeChat drops the request and retries after 5 s' })
 }).refine((c) => c.OUTBOX_SEND_TIMEOUT < c.OUTBOX_LEASE, {
   path: ['OUTBOX_SEND_TIMEOUT'],
   message: 'must be shorter than OUTBOX_LEASE, or a slow send would be taken over and sent twice'

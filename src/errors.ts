@@ -27,6 +27,12 @@ export const ERR_CONSOLE_DISABLED = createError('AR_ERR_CONSOLE_DISABLED', 'The 
 export const ERR_CONSOLE_ROLE = createError('AR_ERR_CONSOLE_ROLE', 'This needs an %s token', 403)
 export const ERR_CONSOLE_BUSY = createError('AR_ERR_CONSOLE_BUSY', 'Too many live consoles on this instance; retry later', 503)
 
+// --- channels (WeChat, WeCom) ---
+export const ERR_CHANNEL_SIGNATURE = createError('AR_ERR_CHANNEL_SIGNATURE', '%s: the signature does not match; check that the token (and EncodingAESKey) in the console and in the shop settings are the same', 401)
+export const ERR_CHANNEL_NOT_CONFIGURED = createError('AR_ERR_CHANNEL_NOT_CONFIGURED', 'No %s account is configured for shop "%s" (README "Channels")', 404)
+export const ERR_CHANNEL_BODY = createError('AR_ERR_CHANNEL_BODY', 'The %s message is not valid: %s', 400)
+export const ERR_CHANNEL_DECRYPT = createError('AR_ERR_CHANNEL_DECRYPT', '%s: the message could not be decrypted: %s', 400)
+
 // --- infrastructure ---
 export const ERR_STORE_UNAVAILABLE = createError('AR_ERR_STORE_UNAVAILABLE', 'The handoff store is unavailable; retry later', 503)
 export const ERR_NOT_READY = createError('AR_ERR_NOT_READY', 'Service is not ready: %s', 503)
@@ -39,5 +45,6 @@ export const ERROR_CODES = [
   ERR_VALIDATION, ERR_INVALID_JSON, ERR_BODY_TOO_LARGE, ERR_UNSUPPORTED_MEDIA, ERR_EMPTY_TEXT,
   ERR_UNKNOWN_SHOP, ERR_UNAUTHORIZED, ERR_TOKEN_REQUIRED, ERR_BAD_SIGNATURE, ERR_AGENT_MISMATCH, ERR_TICKET_NOT_FOUND, ERR_NOT_TICKET_OWNER,
   ERR_CONVERSATION_NOT_FOUND,
-  ERR_STORE_UNAVAILABLE, ERR_NOT_READY, ERR_RULES_INVALID, ERR_CONSOLE_DISABLED, ERR_CONSOLE_ROLE, ERR_CONSOLE_BUSY
+  ERR_STORE_UNAVAILABLE, ERR_NOT_READY, ERR_RULES_INVALID, ERR_CONSOLE_DISABLED, ERR_CONSOLE_ROLE, ERR_CONSOLE_BUSY,
+  ERR_CHANNEL_SIGNATURE, ERR_CHANNEL_NOT_CONFIGURED, ERR_CHANNEL_BODY, ERR_CHANNEL_DECRYPT
 ].map((E) => new E().code)

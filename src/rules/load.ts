@@ -161,7 +161,7 @@ async function loadShop (shopId: string, files: string[], problems: RuleProblem[
       })
     }
     data.quick_replies.forEach((q, i) => shop.quickReplies.push({ ...q, file: name, line: lineOf(['quick_replies', i]) }))
-    for (const key of ['welcome', 'handoff', 'hours', 'outbound_webhook', 'reading'] as const) {
+    for (const key of ['welcome', 'handoff', 'hours', 'outbound_webhook', 'reading', 'channels'] as const) {
       if (data[key] === undefined) continue
       const seen = singletons.get(key)
       if (seen) {

@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import { RE2JS } from 're2js'
 import { MARKER_KINDS } from '../matching/markers.js'
+import { channelsSchema, type ChannelSettings } from '../channels/settings.js'
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty')
 const keywordList = z.array(z.union([nonEmpty, z.number().transform(String)])).default([])
@@ -184,7 +185,9 @@ export const ruleFileSchema = z.strictObject({
   handoff: handoffSchema.optional(),
   hours: hoursSchema.optional(),
   outbound_webhook: outboundWebhookSchema.optional(),
-  reading: readingSchema.optional()
+  reading: readingSchema.optional(),
+  /** WeChat / WeCom accounts that deliver this shop's chats (README "Channels") */
+  channels: channelsSchema.optional()
 })
 
 export type Rule = z.output<typeof ruleSchema>
@@ -214,5 +217,6 @@ export interface ShopRules {
   hours?: Hours
   outbound_webhook?: z.output<typeof outboundWebhookSchema>
   reading?: ReadingSettings
+  channels?: ChannelSettings
   files: string[]
 }

@@ -20,9 +20,9 @@ export function parseWeChatXml (text: string): Record<string, XmlValue> | undefi
 }
 
 /** `<xml>` with each string as CDATA and each number as a bare value, as WeChat's samples write them. */
-export function buildWeChatXml (fields: Record<string, string | number>): string {
+export function buildWeChatXml (fields: Record<string, string | number | bigint>): string {
   const xml: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(fields)) xml[k] = typeof v === 'number' ? v : { __cdata: v }
+  for (const [k, v] of Object.entries(fields)) xml[k] = typeof v === 'string' ? { __cdata: v } : String(v)
   return builder.build({ xml }) as string
 }
 

@@ -1,0 +1,3 @@
+export type { ChannelState, SlotResult } from './types.js'
+export { createEmbeddedChannelState } from './embedded.js'
+export { createRedisChannelState } from './redis.js'
