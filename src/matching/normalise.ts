@@ -46,6 +46,7 @@ export function keyFromCanonical (canon: string): string {
 export interface Segmented { key: string; breaks: number[]; asked: number[] }
 
 const QUESTION_MARK = /[?？]/
+const SPACES_ONLY = /^\s+$/
 
 export function segment (canon: string): Segmented {
   const parts = canon.replace(ANGER, ' 发怒 ').replace(EMOJI_CODE, ' ').split(/([^\p{L}\p{N}]+)/u)
@@ -57,7 +58,9 @@ export function segment (canon: string): Segmented {
     if (i % 2 === 1) {
       // a separator run: a clause ends here (unless nothing came before it)
       if (out === '') continue
-      if (breaks.at(-1) !== out.length) breaks.push(out.length)
+      // "能 退 吗" is one clause typed spaced out: spaces around a single character break nothing
+      const spaced = SPACES_ONLY.test(part) && ((parts[i - 1] ?? '').length === 1 || (parts[i + 1] ?? '').length === 1)
+      if (!spaced && breaks.at(-1) !== out.length) breaks.push(out.length)
       if (QUESTION_MARK.test(part) && asked.at(-1) !== out.length) asked.push(out.length)
       continue
     }
