@@ -19,10 +19,16 @@ export interface Received { headers: IncomingHttpHeaders; body: { messageId: str
 
 export async function startService (env: Record<string, string> = {}) {
   const received: Received[] = []
+  /** set to make the buyer's side refuse messages (HTTP 500) */
+  const control = { failing: false }
   const receiver = createServer((req, res) => {
     let data = ''
     req.on('data', (c: Buffer) => { data += c.toString('utf8') })
-    req.on('end', () => { received.push({ headers: req.headers, body: JSON.parse(data) as Received['body'] }); res.writeHead(200).end('ok') })
+    req.on('end', () => {
+      if (control.failing) { res.writeHead(500).end('down'); return }
+      received.push({ headers: req.headers, body: JSON.parse(data) as Received['body'] })
+      res.writeHead(200).end('ok')
+    })
   })
   receiver.listen(0, '127.0.0.1')
   await once(receiver, 'listening')
@@ -30,6 +36,8 @@ export async function startService (env: Record<string, string> = {}) {
   const config = loadConfig({
     RULES_DIR: DEMO_RULES, RULES_WATCH: 'false', LOG_LEVEL: 'silent', CLASSIFIER: 'false',
     REDIS_URL, REDIS_PREFIX: prefix, AGENT_TOKEN, OPERATOR_TOKEN, CLAIM_TIMEOUT: '3s', HOST: '127.0.0.1',
+    // one try: a refused message is reported failed at once (the retry schedule is the outbox's own test)
+    OUTBOX_MAX_ATTEMPTS: '1',
     OUTBOUND_WEBHOOK_URL: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/buyer`, OUTBOUND_WEBHOOK_SECRET: WEBHOOK_SECRET,
     ...env
   })
@@ -47,7 +55,7 @@ export async function startService (env: Record<string, string> = {}) {
     return await res.json() as { action: string; replies: Array<{ text: string }>; handoff?: { ticketId: string } }
   }
   return {
-    app, base, buyer, received,
+    app, base, buyer, received, control,
     async close () {
       await app.close()
       receiver.close()

@@ -167,6 +167,31 @@ describe.skipIf(browsers.length === 0).each(browsers)('console in %s', (name: Br
     await page.close()
   })
 
+  it('the agent sees why a reply did not reach the buyer; a reload keeps the chat in hand', async () => {
+    const { page, problems } = await tab()
+    await signIn(page, AGENT_TOKEN, '小周')
+    await page.waitForSelector('.desk')
+    const { handoff } = await svc.buyer('c-down', '人工客服')
+    // this chat, picked from the list (an earlier test left an urgent one waiting ahead of it)
+    await page.waitForSelector(`.ticket[data-ticket="${handoff!.ticketId}"] button.small`)
+    await page.click(`.ticket[data-ticket="${handoff!.ticketId}"] button.small`)
+    await page.waitForSelector('.chat .answer textarea')
+    svc.control.failing = true
+    await page.type('.answer textarea', '亲，稍等')
+    await page.keyboard.press('Enter')
+    await page.waitForSelector('.messages .msg.agent .delivery.failed')
+    expect((await texts(page, '.messages .msg.agent .delivery'))[0]).toMatch(/^发送失败：.*500/)
+    svc.control.failing = false
+    // the tab reloads (the token and the chat in hand are in sessionStorage): the same chat reopens
+    await page.reload()
+    await page.waitForSelector('.chat .messages .msg.agent .delivery.failed')
+    expect(await texts(page, '.messages .msg.buyer .text')).toEqual(['人工客服'])
+    await page.click('.chat .actions button:not(.primary)') // 转回队列
+    await page.waitForSelector('.ticket .pos')
+    expect(problems).toEqual([])
+    await page.close()
+  })
+
   it('works at phone width: one column, nothing wider than the screen', async () => {
     const { page, problems } = await tab(390, 844)
     await signIn(page, AGENT_TOKEN, '小王')
