@@ -21,6 +21,7 @@ import outboxPlugin from './plugins/outbox.js'
 import eventWebhooksPlugin from './plugins/event-webhooks.js'
 import { loadAgentTokens } from './plugins/auth.js'
 import operatorsRoute from './routes/operators.js'
+import outboxRoute from './routes/outbox.js'
 import healthRoute from './routes/health.js'
 import consoleRoute from './routes/console.js'
 import queueFeedPlugin from './plugins/queue-feed.js'
@@ -98,6 +99,7 @@ export async function buildApp ({ config, store, logger }: BuildOptions) {
   })
   await app.register(channelsPlugin, { config })
   await app.register(wechatRoute, { budgetMs: config.WECHAT_REPLY_BUDGET })
+  await app.register(outboxRoute, { token: config.OPERATOR_TOKEN, loopbackOnly: access.operatorsLoopbackOnly })
   return app
 }
 

@@ -19,7 +19,7 @@ export interface TicketEvent {
   agentId?: string
   priority?: Priority
   reason?: HandoffReason
-  /** requeued: 'released' (the agent gave it back) or 'hung_up' (the desk left a long poll) */
+  /** requeued: 'released' (the agent gave it back) or 'expired' (no heartbeat within CLAIM_TIMEOUT) */
   why?: string
   /** epoch ms */
   at: number

@@ -46,7 +46,15 @@ export function webhookChannel (targetFor: (shopId: string) => WebhookTarget | u
     async send (m, ctx) {
       const target = targetFor(m.shopId)
       if (!target) return { ok: false, retry: true, reason: `no outbound webhook is configured for shop "${m.shopId}" (OUTBOUND_WEBHOOK_URL or outbound_webhook in the rule files)` }
-      const status = await postSigned(target, JSON.stringify(webhookPayload(m)), ctx.signal, { 'x-autoreply-attempt': String(ctx.attempt) })
+      let status: number
+      try {
+        status = await postSigned(target, JSON.stringify(webhookPayload(m)), ctx.signal, { 'x-autoreply-attempt': String(ctx.attempt) })
+      } catch (err) {
+        if (ctx.signal.aborted) throw err
+        // fetch says only "fetch failed"; the cause names what went wrong (ECONNREFUSED, ENOTFOUND, ...)
+        const cause = (err as { cause?: { code?: string; message?: string } }).cause
+        return { ok: false, retry: true, reason: `cannot reach ${new URL(target.url).host}: ${cause?.code ?? cause?.message ?? (err as Error).message}` }
+      }
       if (status >= 200 && status < 300) return { ok: true }
       return { ok: false, retry: true, reason: `the webhook answered HTTP ${status}` }
     }

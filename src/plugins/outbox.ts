@@ -14,6 +14,8 @@ declare module 'fastify' {
   interface FastifyInstance { outbox: Outbox; channels: ChannelRegistry; events: EventBus; sender: Sender | null }
 }
 
+const REQUEUE_POLL_MS = 1000
+
 export interface OutboxPluginOptions {
   prefix: string
   leaseMs: number
@@ -57,6 +59,23 @@ export default fp<OutboxPluginOptions>(async (app, opts) => {
     async collect () { await perShop(this, async (s) => (await outbox.stats(s)).failed) } })
   new Gauge({ name: 'autoreply_first_reply_within_3m_ratio', help: 'Share of the last 24 h\'s tickets whose first agent reply came within 3 minutes', labelNames: ['shop'], registers: [app.metrics.registry],
     async collect () { await perShop(this, async (s) => (await app.store.replyStats(s)).repliedWithin3mShare) } })
+
+  // claims that lapse are requeued inside the store's scripts; this turns them into ticket.requeued
+  // events, each emitted by the one instance whose look returned it
+  let polling = false
+  const requeuePoll = setInterval(() => {
+    if (polling) return
+    polling = true
+    void (async () => {
+      for (const shopId of app.rules.shopIds()) {
+        for (const r of await app.store.takeRequeued(shopId).catch(() => [])) {
+          events.emit({ type: 'ticket.requeued', shopId, ticketId: r.ticketId, conversationId: r.conversationId, agentId: r.agentId, priority: r.priority, why: 'expired', at: r.at })
+        }
+      }
+    })().finally(() => { polling = false })
+  }, REQUEUE_POLL_MS)
+  requeuePoll.unref()
+  app.addHook('preClose', async () => { clearInterval(requeuePoll) })
 
   if (!opts.send) return
   // started once every plugin registered its channels, stopped before the store closes

@@ -93,6 +93,17 @@ export interface ReplyResult {
   claimed: boolean
 }
 
+/** A claim that lapsed (no heartbeat within the claim timeout) and went back to the queue. */
+export interface RequeuedTicket {
+  ticketId: string
+  conversationId: string
+  /** who held it */
+  agentId: string
+  priority: Priority
+  /** epoch ms it was requeued */
+  at: number
+}
+
 /** First-agent-reply figures: the platforms' "human reply within 3 minutes" rate. */
 export interface ReplyStats {
   /** share of tickets created in the last 24 h whose first agent reply came within 3 minutes (null: none decided yet) */
@@ -261,6 +272,8 @@ export interface Store {
   /** the conversation's history, newest `limit` entries, with delivery status; null when nothing is kept */
   getHistory(shopId: string, conversationId: string, limit?: number): Promise<ConversationHistory | null>
   replyStats(shopId: string, now?: number): Promise<ReplyStats>
+  /** lapsed claims requeued since the last call, each returned once (to one caller) */
+  takeRequeued(shopId: string, limit?: number, now?: number): Promise<RequeuedTicket[]>
 
   /** the last `days` calendar days in `timeZone` (default UTC), today included */
   topUnmatched(shopId: string, days: number, limit: number, now?: number, timeZone?: string): Promise<UnmatchedCount[]>

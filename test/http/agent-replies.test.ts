@@ -115,7 +115,8 @@ describe.each(stores)('agent replies (%s store)', (_name, env) => {
     expect(line.delivery).toMatchObject({ status: 'failed', attempts: 3, reason: 'gave up after 3 tries: the webhook answered HTTP 503' })
     expect(rx.requests).toHaveLength(3)
     expect((await app.inject({ method: 'GET', url: '/v1/handoff/stats' })).json().outbox).toMatchObject({ depth: 0, failed: 1 })
-    expect(await app.outbox.deadLetters('default', 10)).toMatchObject([{ reason: line.delivery.reason, message: { text: '在的' } }])
+    const dead = (await app.inject({ method: 'GET', url: '/v1/outbox/dead-letters' })).json()
+    expect(dead.deadLetters).toMatchObject([{ reason: line.delivery.reason, attempts: 3, message: { text: '在的', agentId: 'alice', channel: 'webhook' } }])
   })
 
   it('the agent who claims a conversation\'s new ticket sees the earlier tickets\' chat', async () => {

@@ -43,4 +43,19 @@ describe.each(stores)('ticket events (%s store)', (_name, env) => {
     for (const r of rx.requests) expect(verifySignature(SECRET, r.headers['x-autoreply-signature'] as string, r.body)).toEqual({ ok: true })
     expect(rx.requests[0]!.json).toMatchObject({ event: 'ticket.created', type: 'ticket.created', ticketId: id, at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) })
   })
+
+  it('a claim that lapses without a heartbeat: ticket.requeued (expired), emitted once', async () => {
+    const rx = await receiver()
+    const app = await build({ env: { ...env(), CLAIM_TIMEOUT: '300ms', EVENTS_WEBHOOK_URL: rx.url } })
+    const seen: ServiceEvent[] = []
+    app.events.onEvent((e) => seen.push(e))
+    await app.inject({ method: 'POST', url: '/v1/messages', payload: msg('转人工', { conversationId: 'lapse' }) })
+    const t = (await app.inject({ method: 'POST', url: '/v1/handoff/claim', payload: { agentId: 'ghost' } })).json()
+    const ev = await until(() => seen.find((e) => e.type === 'ticket.requeued'), 'the requeued event')
+    expect(ev).toMatchObject({ type: 'ticket.requeued', ticketId: t.id, conversationId: 'lapse', agentId: 'ghost', why: 'expired' })
+    await until(() => rx.requests.some((r) => r.json.event === 'ticket.requeued'), 'the requeued webhook')
+    // handed out once: a later look returns nothing more
+    expect(await app.store.takeRequeued('default')).toEqual([])
+    expect(seen.filter((e) => e.type === 'ticket.requeued')).toHaveLength(1)
+  })
 })

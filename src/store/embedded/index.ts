@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events'
 import { randomUUID } from 'node:crypto'
 import type {
-  AgentMessage, ChatEntry, CommitInput, CommitResult, ConversationState, Delivery, HandoffStats, HistoryEntry, ReplyResult,
+  AgentMessage, RequeuedTicket, ChatEntry, CommitInput, CommitResult, ConversationState, Delivery, HandoffStats, HistoryEntry, ReplyResult,
   Store, Ticket, TicketRef, UnmatchedCount, QueueEntry
 } from '../types.js'
 import { ERR_NOT_TICKET_OWNER, ERR_TICKET_NOT_FOUND } from '../../errors.js'
@@ -36,6 +36,7 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): Store {
   const deliveries = new Map<string, Kept<Delivery>>() // shop:messageId → delivery
   const replies = new Map<string, Kept<AgentMessage & { claimed: boolean }>>() // shop:ticket:clientMsgId → recorded reply
   const unmatched = new Map<string, Map<string, { count: number; examples: string[] }>>() // shop|day → key → count
+  const requeued = new Map<string, RequeuedTicket[]>() // shop → lapsed claims not yet handed out
   const wake = new EventEmitter()
   wake.setMaxListeners(0)
   let seq = 0
@@ -61,6 +62,9 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): Store {
   const expireClaims = (shop: string, now: number) => {
     for (const t of tickets.values()) {
       if (t.shopId === shop && t.status === 'claimed' && now - (t.lastBeat ?? 0) > claimTimeoutMs) {
+        const list = requeued.get(shop) ?? []
+        list.push({ ticketId: t.id, conversationId: t.conversationId, agentId: t.agentId ?? '', priority: t.priority, at: now })
+        requeued.set(shop, list.slice(-1000))
         t.status = 'waiting'
         delete t.agentId
         const c = convs.get(k(shop, t.conversationId))
@@ -389,6 +393,13 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): Store {
         return e
       }
       return [...waitingOrdered(shop).slice(0, limit).map((t, i) => entry(t, i)), ...claimed.slice(0, limit).map((t) => entry(t))]
+    },
+
+    async takeRequeued (shop, limit = 100, now = Date.now()) {
+      expireClaims(shop, now)
+      const list = requeued.get(shop) ?? []
+      const out = list.splice(0, limit)
+      return out
     },
 
     async topUnmatched (shop, days, limit, now = Date.now(), timeZone = 'UTC'): Promise<UnmatchedCount[]> {

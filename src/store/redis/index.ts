@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs'
 import { randomUUID } from 'node:crypto'
 import { Redis, ReplyError } from 'ioredis'
 import type {
-  AgentMessage, CommitInput, CommitResult, ConversationHistory, ConversationState, Delivery, HandoffStats, HistoryEntry,
+  AgentMessage, RequeuedTicket, CommitInput, CommitResult, ConversationHistory, ConversationState, Delivery, HandoffStats, HistoryEntry,
   ReplyResult, ReplyStats, Store, Ticket, TicketRef, UnmatchedCount, ChatEntry, QueueEntry
 } from '../types.js'
 import { ERR_NOT_TICKET_OWNER, ERR_STORE_UNAVAILABLE, ERR_TICKET_NOT_FOUND } from '../../errors.js'
@@ -25,7 +25,7 @@ export interface RedisStoreOptions {
   historyMaxEntries?: number
 }
 
-const SCRIPT_NAMES = ['commit', 'conversation', 'claim', 'heartbeat', 'resolve', 'release', 'ticket', 'stats', 'reply', 'delivery', 'replystats', 'queue', 'pick'] as const
+const SCRIPT_NAMES = ['commit', 'conversation', 'claim', 'heartbeat', 'resolve', 'release', 'ticket', 'stats', 'reply', 'delivery', 'replystats', 'queue', 'pick', 'requeued'] as const
 type Scripts = Record<typeof SCRIPT_NAMES[number], (...args: Array<string | number>) => Promise<unknown>>
 
 const LUA_DIR = new URL('./lua/', import.meta.url)
@@ -317,6 +317,12 @@ export function createRedisStore (opts: RedisStoreOptions): Store {
       await connected()
       const [waiting, claimed] = await s.queue(`${base(shop)}waiting`, base(shop), now, limit, claimTimeoutMs).catch((e) => mapError(e)) as [QueueRow[], QueueRow[]]
       return [...waiting.map((r, i) => toQueueEntry(r, i)), ...claimed.map((r) => toQueueEntry(r, undefined))].filter((e): e is QueueEntry => e !== null)
+    },
+
+    async takeRequeued (shop, limit = 100, now = Date.now()): Promise<RequeuedTicket[]> {
+      await connected()
+      const rows = await s.requeued(`${base(shop)}requeued`, base(shop), now, claimTimeoutMs, limit).catch((e) => mapError(e)) as string[]
+      return rows.map((r) => JSON.parse(r) as RequeuedTicket)
     },
 
     async topUnmatched (shop, days, limit, now = Date.now(), timeZone = 'UTC'): Promise<UnmatchedCount[]> {

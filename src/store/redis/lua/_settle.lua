@@ -114,7 +114,15 @@ local function requeue_expired(timeout)
     else
       if redis.call('SISMEMBER', base .. 'stream-claims', id) == 1 then check_stream_claim(id, timeout) end
       local lease = redis.call('ZSCORE', base .. 'claims', id)
-      if lease and tonumber(lease) <= now then to_queue(id) end
+      if lease and tonumber(lease) <= now then
+        -- remembered for the ticket.requeued event (requeued-1.lua hands them out once); bounded
+        local t = base .. 'ticket:' .. id
+        redis.call('RPUSH', base .. 'requeued', cjson.encode({ ticketId = id, agentId = redis.call('HGET', t, 'agentId'),
+          conversationId = redis.call('HGET', t, 'conversationId'), priority = redis.call('HGET', t, 'priority'), at = now }))
+        redis.call('LTRIM', base .. 'requeued', -1000, -1)
+        redis.call('PEXPIRE', base .. 'requeued', 86400000)
+        to_queue(id)
+      end
     end
   end
 end
