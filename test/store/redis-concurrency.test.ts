@@ -77,11 +77,15 @@ describe('Redis queue under concurrent claims', () => {
     // the streams agree: each entry pending for exactly the agent that got its ticket
     const r = await raw()
     const base = `${prefix}{${SHOP}}:`
-    const pending = new Map([...await pendingBy(r, `${base}q:urgent`), ...await pendingBy(r, `${base}q:normal`)])
+    // keyed by stream and entry: the two streams number their entries independently, so an id can repeat
+    const pending = new Map<string, string>()
+    for (const priority of ['urgent', 'normal']) {
+      for (const [entry, consumer] of await pendingBy(r, `${base}q:${priority}`)) pending.set(`${priority} ${entry}`, consumer)
+    }
     expect(pending.size).toBe(N)
     for (const { agentId, id } of claimed) {
-      const entry = await r.hget(`${base}ticket:${id}`, 'entry')
-      expect(pending.get(entry!)).toBe(agentId)
+      const [entry, priority] = await r.hmget(`${base}ticket:${id}`, 'entry', 'priority')
+      expect(pending.get(`${priority} ${entry}`)).toBe(agentId)
     }
   })
 
