@@ -19,8 +19,12 @@ const fromHk = OpenCC.Converter({ from: 'hk', to: 'cn' })
 // eslint-disable-next-line no-control-regex -- the whole ASCII range, not a stray control character
 const NON_ASCII = /[^\x00-\x7f]/
 
+// Ideographic description characters (⿰ ⿱ …) are not words, and OpenCC leaves the characters after
+// one unconverted (⿰發貨 stays traditional), so normalising twice would differ: they are dropped first.
+const IDEOGRAPHIC_DESCRIPTION = /[\u2ff0-\u2fff]/g
+
 export function canonical (text: string): string {
-  const lowered = text.normalize('NFKC').toLowerCase()
+  const lowered = text.normalize('NFKC').toLowerCase().replace(IDEOGRAPHIC_DESCRIPTION, '')
   return NON_ASCII.test(lowered) ? fromHk(fromT(lowered)) : lowered
 }
 

@@ -30,6 +30,12 @@ describe('normalise', () => {
     expect(hasWords('ok👌')).toBe(true)
   })
 
+  it('drops ideographic description characters, after which OpenCC would leave the text traditional', () => {
+    // found by the fuzz test (seed -771040791): matchKey('⿰發貨') was 發貨, and matchKey of that 发货
+    expect(matchKey('⿰發貨')).toBe('发货')
+    expect(matchKey(matchKey('⿰發貨'))).toBe(matchKey('⿰發貨'))
+  })
+
   it('never throws and is idempotent on any string', () => {
     fc.assert(fc.property(fc.string({ unit: 'grapheme' }), (s) => {
       const k = matchKey(s)
