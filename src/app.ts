@@ -27,6 +27,7 @@ import consoleRoute from './routes/console.js'
 import queueFeedPlugin from './plugins/queue-feed.js'
 import channelsPlugin from './plugins/channels.js'
 import wechatRoute from './channels/wechat/route.js'
+import wecomRoute from './channels/wecom/route.js'
 import { ERR_BODY_TOO_LARGE, ERR_INVALID_JSON, ERR_UNSUPPORTED_MEDIA, ERR_VALIDATION } from './errors.js'
 
 export interface BuildOptions {
@@ -99,6 +100,7 @@ export async function buildApp ({ config, store, logger }: BuildOptions) {
   })
   await app.register(channelsPlugin, { config })
   await app.register(wechatRoute, { budgetMs: config.WECHAT_REPLY_BUDGET })
+  await app.register(wecomRoute, { apiBase: config.WECOM_API_BASE })
   await app.register(outboxRoute, { token: config.OPERATOR_TOKEN, loopbackOnly: access.operatorsLoopbackOnly })
   return app
 }

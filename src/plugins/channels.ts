@@ -11,6 +11,8 @@ import { createTokenCache, type TokenCache } from '../channels/access-token.js'
 import { channelAccounts, type ChannelAccounts } from '../channels/accounts.js'
 import { createWeChatSender } from '../channels/wechat/sender.js'
 import { WECHAT } from '../channels/wechat/conversation.js'
+import { createWeComSender } from '../channels/wecom/sender.js'
+import { WECOM } from '../channels/wecom/conversation.js'
 
 export interface ChannelKit {
   state: ChannelState
@@ -30,6 +32,7 @@ export default fp<{ config: Config }>(async (app, { config }) => {
   const tokens = createTokenCache(state)
   const accounts = channelAccounts(app.rules, config)
   app.channels.register(WECHAT, createWeChatSender({ accounts, tokens, state, apiBase: config.WECHAT_API_BASE }))
+  app.channels.register(WECOM, createWeComSender({ accounts, tokens, state, apiBase: config.WECOM_API_BASE }))
   const running = new Set<Promise<unknown>>()
   const kit: ChannelKit = {
     state,
