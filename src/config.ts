@@ -27,6 +27,11 @@ export const configSchema = z.object({
   RULES_DIR: z.string().default('./rules'),
   RULES_WATCH: bool.default(true),
   RULES_ACCEPT_WARNINGS: bool.default(false),
+  // size limits of a rule set (src/rules/load.ts DEFAULT_LIMITS): each bounds what a reload costs
+  RULES_MAX_FILE_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  RULES_MAX_RULES: z.coerce.number().int().positive().default(2000),
+  RULES_MAX_KEYWORDS: z.coerce.number().int().positive().default(500),
+  RULES_MAX_REPLY_CHARS: z.coerce.number().int().positive().default(2000),
   REDIS_URL: z.string().url().optional(),
   REDIS_PREFIX: z.string().default('ar:'),
   CLAIM_TIMEOUT: duration.default(120_000),

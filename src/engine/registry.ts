@@ -4,10 +4,11 @@
  * previous map serving and remembers why it failed. Reloads run one at a time: two overlapping
  * loads could finish out of order and leave the older files serving after the newer ones.
  */
-import { loadRulesDir, formatProblem, type LoadResult, type RuleProblem } from '../rules/load.js'
+import { loadRulesDir, formatProblem, type LoadResult, type RuleLimits, type RuleProblem } from '../rules/load.js'
 import { buildEngine, type FallbackFactory, type ShopEngine } from './engine.js'
-import { checkEngine, type CheckFailure } from './check.js'
-import { placeholderProblems } from '../rules/placeholders.js'
+import { validateRules, type Verdict } from './validate.js'
+import { ReloadWorker } from './reload-client.js'
+import type { ShopRules } from '../rules/schema.js'
 
 export interface ReloadStatus {
   ok: boolean
@@ -21,15 +22,11 @@ export interface ReloadStatus {
 export interface RegistryOptions {
   /** accept a set whose examples newly fail or whose templates name unknown placeholders, as warnings */
   acceptWarnings?: boolean
+  limits?: RuleLimits
+  /** validate in a worker thread; `classifier`: the worker judges not_examples with the classifier too */
+  worker?: { classifier: boolean }
 }
 
-const failureKey = (f: CheckFailure): string => `${f.shopId}\u0000${f.ruleId}\u0000${f.kind}\u0000${f.text}`
-const failureProblem = (f: CheckFailure): RuleProblem => ({
-  file: f.file,
-  line: f.line,
-  ruleId: f.ruleId,
-  message: `${f.kind === 'example' ? 'example does not fire the rule' : 'not_example fires the rule'}: "${f.text}" → ${f.got}`
-})
 
 export interface RegistryStatus {
   dir: string
@@ -59,9 +56,16 @@ export class RuleRegistry {
     readonly dir: string,
     private readonly fallbacks: FallbackFactory[] = [],
     /** reads the directory; replaceable so tests can hold a load half-way */
-    private readonly load: (dir: string) => Promise<LoadResult> = loadRulesDir,
+    load?: (dir: string) => Promise<LoadResult>,
     private readonly options: RegistryOptions = {}
-  ) {}
+  ) {
+    this.load = load ?? ((d) => loadRulesDir(d, options.limits))
+    // a replaced loader (tests) runs in place; the directory's own loader in the worker when asked
+    if (!load && options.worker) this.worker = new ReloadWorker()
+  }
+
+  private readonly load: (dir: string) => Promise<LoadResult>
+  private readonly worker: ReloadWorker | undefined
 
   get (shopId: string): ShopEngine | undefined {
     return this.shops.get(shopId)
@@ -97,39 +101,21 @@ export class RuleRegistry {
 
   private async reloadNow (): Promise<ReloadStatus> {
     const started = Date.now()
-    let shops: LoadResult['shops'] = new Map()
-    let problems: RuleProblem[]
-    try {
-      ({ shops, problems } = await this.load(this.dir))
-    } catch (err) {
-      problems = [{ file: this.dir, line: 0, message: `could not read the rules: ${(err as Error).message}` }]
+    const first = this.loadedAt === null
+    let verdict: Verdict
+    if (this.worker) {
+      // parse, validate and run every example in the worker; compile here only what passed
+      verdict = await this.inWorker(first)
+    } else {
+      verdict = await validateRules(this.dir, this.load, { fallbacks: this.fallbacks, acceptWarnings: this.options.acceptWarnings ?? false, first, failing: this.failing })
     }
-    let next: Map<string, ShopEngine> | undefined
-    if (problems.length === 0) {
+    const { problems, warnings, failing } = verdict
+    let next = verdict.engines
+    if (!next && problems.length === 0) {
       try {
-        next = new Map([...shops].map(([id, rules]) => [id, buildEngine(rules, this.fallbacks)]))
+        next = new Map([...verdict.shops].map(([id, rules]) => [id, buildEngine(rules, this.fallbacks)]))
       } catch (err) {
         problems.push({ file: this.dir, line: 0, message: `could not compile the rules: ${(err as Error).message}` })
-      }
-    }
-    // A set that breaks its own examples or names a placeholder nobody fills would go live and
-    // answer buyers wrongly: rejected like a syntax error, unless the operator accepts warnings.
-    // Examples failing already in the serving set (or at start-up, when there is none) do not
-    // block: the reload did not break them, and refusing to start would only hide them.
-    let warnings: RuleProblem[] = []
-    let failing = new Set<string>()
-    if (next) {
-      const failures = [...next.values()].flatMap((e) => checkEngine(e).failures)
-      failing = new Set(failures.map(failureKey))
-      const first = this.loadedAt === null
-      const fresh = failures.filter((f) => !first && !this.failing.has(failureKey(f))).map(failureProblem)
-      const placeholders = [...next.values()].flatMap((e) => placeholderProblems(e.rules))
-      const blocking = [...placeholders, ...fresh]
-      warnings = [...blocking, ...(first ? failures.map(failureProblem) : [])]
-      if (blocking.length > 0 && !this.options.acceptWarnings) {
-        problems.push(...blocking.map((p) => ({ ...p, message: `${p.message} (set RULES_ACCEPT_WARNINGS=true to accept)` })))
-        warnings = []
-        next = undefined
       }
     }
     const status: ReloadStatus = { ok: next !== undefined, at: Date.now(), durationMs: Date.now() - started, problems, warnings }
@@ -146,6 +132,28 @@ export class RuleRegistry {
     this.lastReload = status
     for (const l of this.listeners) l(status)
     return status
+  }
+
+  private async inWorker (first: boolean): Promise<Verdict> {
+    try {
+      const r = await this.worker!.run({
+        dir: this.dir,
+        ...(this.options.limits ? { limits: this.options.limits } : {}),
+        classifier: this.options.worker!.classifier,
+        acceptWarnings: this.options.acceptWarnings ?? false,
+        first,
+        failing: [...this.failing]
+      })
+      if (r.error) throw new Error(r.error)
+      return { shops: new Map(r.shops as Array<[string, ShopRules]>), problems: r.problems as RuleProblem[], warnings: r.warnings as RuleProblem[], failing: new Set(r.failing) }
+    } catch (err) {
+      return { shops: new Map(), problems: [{ file: this.dir, line: 0, message: `could not validate the rules: ${(err as Error).message}` }], warnings: [], failing: this.failing }
+    }
+  }
+
+  /** stops the reload worker (the service's close) */
+  async close (): Promise<void> {
+    await this.worker?.close()
   }
 
   status (): RegistryStatus {

@@ -5,7 +5,7 @@
 import fp from 'fastify-plugin'
 import { RuleRegistry } from '../engine/registry.js'
 import { watchRules, type Watcher } from '../rules/watch.js'
-import { formatProblem } from '../rules/load.js'
+import { formatProblem, type RuleLimits } from '../rules/load.js'
 import { ERR_RULES_INVALID } from '../errors.js'
 import { classifierFallback } from '../matching/classifier.js'
 
@@ -18,10 +18,16 @@ export interface RulesPluginOptions {
   watch: boolean
   classifier: boolean
   acceptWarnings?: boolean
+  limits?: RuleLimits
 }
 
 export default fp<RulesPluginOptions>(async (app, opts) => {
-  const registry = new RuleRegistry(opts.dir, opts.classifier ? [classifierFallback()] : [], undefined, { acceptWarnings: opts.acceptWarnings })
+  const registry = new RuleRegistry(opts.dir, opts.classifier ? [classifierFallback()] : [], undefined, {
+    acceptWarnings: opts.acceptWarnings,
+    ...(opts.limits ? { limits: opts.limits } : {}),
+    // parsing, validation and every example run off the event loop: requests keep being served
+    worker: { classifier: opts.classifier }
+  })
   const first = await registry.reload()
   if (!first.ok) throw new ERR_RULES_INVALID(first.problems.map(formatProblem).join('\n'))
   app.decorate('rules', registry)
@@ -45,5 +51,6 @@ export default fp<RulesPluginOptions>(async (app, opts) => {
   app.addHook('onClose', async () => {
     process.off('SIGHUP', onHup)
     await watcher?.close()
+    await registry.close()
   })
 }, { name: 'rules' })

@@ -17,11 +17,27 @@ export interface RuleProblem {
   line: number
   ruleId?: string
   message: string
+  /** set for the size limits (AR_RULES_LIMIT_*), so operators can search it in the README */
+  code?: string
 }
+
+/**
+ * Size limits of a rule set: each bounds what one reload can cost (a 50 MB file stalled the event
+ * loop for minutes, a 100k-keyword rule for seconds) and every match's idempotency record (a reply
+ * is stored with each answer). Defaults in README "Configuration"; RULES_MAX_* change them.
+ */
+export interface RuleLimits {
+  fileBytes: number
+  entriesPerShop: number
+  keywordsPerRule: number
+  replyChars: number
+}
+
+export const DEFAULT_LIMITS: RuleLimits = { fileBytes: 1024 * 1024, entriesPerShop: 2000, keywordsPerRule: 500, replyChars: 2000 }
 
 export function formatProblem (p: RuleProblem): string {
   // line 0: the problem is the file or folder as a whole, and "folder:0" would send an operator looking for a line
-  return `${p.file}${p.line > 0 ? `:${p.line}` : ''}${p.ruleId ? ` [${p.ruleId}]` : ''} ${p.message}`
+  return `${p.file}${p.line > 0 ? `:${p.line}` : ''}${p.ruleId ? ` [${p.ruleId}]` : ''} ${p.code ? `${p.code}: ` : ''}${p.message}`
 }
 
 export interface LoadResult {
@@ -40,7 +56,7 @@ export const SHOP_ID = /^[A-Za-z0-9_.-]{1,64}$/
  * a problem like any other, so a reload triggered by the watcher or SIGHUP is rejected and the
  * previous rules keep serving instead of the process dying on an unhandled rejection.
  */
-export async function loadRulesDir (dir: string): Promise<LoadResult> {
+export async function loadRulesDir (dir: string, limits: RuleLimits = DEFAULT_LIMITS): Promise<LoadResult> {
   const problems: RuleProblem[] = []
   const shops = new Map<string, ShopRules>()
   const top = await listDir(dir, problems)
@@ -48,7 +64,7 @@ export async function loadRulesDir (dir: string): Promise<LoadResult> {
     problems.push({ file: shown(dir), line: 0, message: `cannot read the rules directory: ${top.error}` })
     return { shops, problems }
   }
-  if (top.files.length > 0) shops.set(DEFAULT_SHOP, await loadShop(DEFAULT_SHOP, top.files, problems))
+  if (top.files.length > 0) shops.set(DEFAULT_SHOP, await loadShop(DEFAULT_SHOP, top.files, problems, limits))
   for (const subDir of top.dirs) {
     const name = basename(subDir)
     const inner = await listDir(subDir, problems)
@@ -66,7 +82,7 @@ export async function loadRulesDir (dir: string): Promise<LoadResult> {
       problems.push({ file: shown(subDir), line: 0, message: 'shop "default" is defined both by the top-level *.yaml files and by the "default" folder; move the top-level files into the folder (or the other way round)' })
       continue
     }
-    shops.set(name, await loadShop(name, inner.files, problems))
+    shops.set(name, await loadShop(name, inner.files, problems, limits))
   }
   if (shops.size === 0 && problems.length === 0) {
     problems.push({ file: shown(dir), line: 0, message: 'no *.yaml rule files found' })
@@ -112,7 +128,7 @@ function shown (path: string): string {
   return rel === '' ? path : rel.startsWith('..') || isAbsolute(rel) ? resolve(path) : rel
 }
 
-async function loadShop (shopId: string, files: string[], problems: RuleProblem[]): Promise<ShopRules> {
+async function loadShop (shopId: string, files: string[], problems: RuleProblem[], limits: RuleLimits): Promise<ShopRules> {
   const shop: ShopRules = {
     shopId,
     rules: [],
@@ -132,7 +148,12 @@ async function loadShop (shopId: string, files: string[], problems: RuleProblem[
     let text: string
     let mtime = 0
     try {
-      mtime = (await stat(file)).mtimeMs
+      const st = await stat(file)
+      mtime = st.mtimeMs
+      if (st.size > limits.fileBytes) {
+        problems.push({ file: name, line: 0, code: 'AR_RULES_LIMIT_FILE_SIZE', message: `the file is ${st.size} bytes, over the limit of ${limits.fileBytes} (RULES_MAX_FILE_BYTES); split it into several files` })
+        continue
+      }
       text = await readFile(file, 'utf8')
     } catch (err) {
       problems.push({ file: name, line: 0, message: `cannot read the file: ${errCode(err)} (saved while the rules were loading? the next save reloads)` })
@@ -157,6 +178,8 @@ async function loadShop (shopId: string, files: string[], problems: RuleProblem[
           return
         }
         ids.set(entry.id, { file: name, line, mtime })
+        const limit = entryLimitProblem(entry, limits)
+        if (limit) problems.push({ file: name, line, ruleId: entry.id, ...limit })
         ;(into as unknown[]).push({ ...entry, file: name, line })
       })
     }
@@ -173,7 +196,29 @@ async function loadShop (shopId: string, files: string[], problems: RuleProblem[
       ;(shop as unknown as Record<string, unknown>)[key] = data[key]
     }
   }
+  const entries = shop.rules.length + shop.sizeCharts.length + shop.catalogs.length
+  if (entries > limits.entriesPerShop) {
+    problems.push({ file: shop.files[0] ?? shopId, line: 0, code: 'AR_RULES_LIMIT_RULES', message: `shop "${shopId}" has ${entries} rules, size charts and catalogs, over the limit of ${limits.entriesPerShop} (RULES_MAX_RULES)` })
+  }
   return shop
+}
+
+/** Keywords of one entry (every list that feeds the automaton) and the length of its replies. */
+function entryLimitProblem (entry: Record<string, unknown>, limits: RuleLimits): { code: string; message: string } | undefined {
+  const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : [])
+  let keywords = list(entry.keywords).length + list(entry.not).length + list(entry.all).reduce<number>((n, g) => n + list(g).length, 0)
+  for (const item of list(entry.items)) keywords += 1 + list((item as Record<string, unknown>).aliases).length
+  if (keywords > limits.keywordsPerRule) {
+    return { code: 'AR_RULES_LIMIT_KEYWORDS', message: `${keywords} keywords (keywords, not, all, item names and aliases), over the limit of ${limits.keywordsPerRule} (RULES_MAX_KEYWORDS); split the rule` }
+  }
+  const replies: unknown[] = []
+  for (const field of ['reply', 'between_reply', 'out_of_range_reply', 'ask', 'list_reply', 'unknown_reply', 'suits_reply']) replies.push(...(Array.isArray(entry[field]) ? entry[field] as unknown[] : [entry[field]]))
+  for (const item of list(entry.items)) replies.push((item as Record<string, unknown>).reply)
+  const longest = Math.max(0, ...replies.map((r) => (typeof r === 'string' ? r.length : 0)))
+  if (longest > limits.replyChars) {
+    return { code: 'AR_RULES_LIMIT_REPLY', message: `a reply of ${longest} characters, over the limit of ${limits.replyChars} (RULES_MAX_REPLY_CHARS)` }
+  }
+  return undefined
 }
 
 /** Parses and validates one file's text; exported for tests and the editor-facing CLI. */
