@@ -10,6 +10,7 @@ export const ERR_VALIDATION = createError('AR_ERR_VALIDATION', 'Invalid request:
 export const ERR_INVALID_JSON = createError('AR_ERR_INVALID_JSON', 'Request body is not valid JSON: %s', 400)
 export const ERR_BODY_TOO_LARGE = createError('AR_ERR_BODY_TOO_LARGE', 'Request body is larger than %s bytes', 413)
 export const ERR_UNSUPPORTED_MEDIA = createError('AR_ERR_UNSUPPORTED_MEDIA', 'Content-Type must be application/json', 415)
+export const ERR_MESSAGE_ID_REUSED = createError('AR_ERR_MESSAGE_ID_REUSED', 'messageId: "%s" was already used for another message (another conversation or text); ids must be unique per shop, e.g. prefixed by platform', 409)
 export const ERR_EMPTY_TEXT = createError('AR_ERR_EMPTY_TEXT', 'text: a text message needs non-empty text', 400)
 export const ERR_UNKNOWN_SHOP = createError('AR_ERR_UNKNOWN_SHOP', 'shopId: no rules are loaded for shop "%s"', 404)
 export const ERR_UNAUTHORIZED = createError('AR_ERR_UNAUTHORIZED', 'A valid bearer token is required', 401)
@@ -42,7 +43,7 @@ export const ERR_RULES_INVALID = createError('AR_ERR_RULES_INVALID', 'Rule files
 
 /** Codes a client may want to branch on, for the OpenAPI description. */
 export const ERROR_CODES = [
-  ERR_VALIDATION, ERR_INVALID_JSON, ERR_BODY_TOO_LARGE, ERR_UNSUPPORTED_MEDIA, ERR_EMPTY_TEXT,
+  ERR_VALIDATION, ERR_INVALID_JSON, ERR_BODY_TOO_LARGE, ERR_UNSUPPORTED_MEDIA, ERR_EMPTY_TEXT, ERR_MESSAGE_ID_REUSED,
   ERR_UNKNOWN_SHOP, ERR_UNAUTHORIZED, ERR_TOKEN_REQUIRED, ERR_BAD_SIGNATURE, ERR_AGENT_MISMATCH, ERR_TICKET_NOT_FOUND, ERR_NOT_TICKET_OWNER,
   ERR_CONVERSATION_NOT_FOUND,
   ERR_STORE_UNAVAILABLE, ERR_NOT_READY, ERR_RULES_INVALID, ERR_CONSOLE_DISABLED, ERR_CONSOLE_ROLE, ERR_CONSOLE_BUSY,

@@ -39,7 +39,7 @@ const route: FastifyPluginAsyncZod<MessagesRouteOptions> = async (app, opts) => 
       summary: 'Answer one buyer message',
       ...(opts.secret ? { headers: z.object({ [SIGNATURE_HEADER]: z.string().describe('t=<unix seconds>,v1=<hex HMAC-SHA256(WEBHOOK_SECRET, "<t>.<raw body>")>; within ±300 s') }) } : {}),
       body: messageBodySchema,
-      response: { 200: messageResponseSchema, 400: errorSchema, 401: errorSchema, 404: errorSchema, 413: errorSchema, 503: errorSchema }
+      response: { 200: messageResponseSchema, 400: errorSchema, 401: errorSchema, 404: errorSchema, 409: errorSchema, 413: errorSchema, 503: errorSchema }
     }
   }, async (req) => {
     const shopId = req.body.shopId ?? DEFAULT_SHOP

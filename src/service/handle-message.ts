@@ -10,7 +10,8 @@ import type { ShopEngine } from '../engine/engine.js'
 import { renderTemplate } from '../replies/template.js'
 import { matchKey } from '../matching/normalise.js'
 import { maskPersonalData } from '../analytics/mask.js'
-import { ERR_STORE_UNAVAILABLE } from '../errors.js'
+import { ERR_MESSAGE_ID_REUSED, ERR_STORE_UNAVAILABLE } from '../errors.js'
+import { createHash } from 'node:crypto'
 import { dayKey } from '../store/ticket-order.js'
 import type { Pick } from '../engine/answer.js'
 import type { EventBus } from '../events/bus.js'
@@ -42,6 +43,22 @@ interface StoredBody {
   replies: string[]
   matched: MatchedInfo[]
   offlineReply?: string
+  /** what the message was (conversation, type, text): a redelivery matches it, a reused id does not */
+  fp?: string
+}
+
+/**
+ * A redelivery is the same message: same id, same conversation, same type and text. Another body
+ * under a used id (two platforms' counters colliding, a gateway reusing ids) is refused with 409
+ * instead of being answered with someone else's stored response. Records without a fingerprint
+ * (written before it existed) are trusted.
+ */
+function fingerprint (msg: BuyerMessage): string {
+  return createHash('sha256').update(`${msg.conversationId}\u0000${msg.type}\u0000${msg.text ?? ''}`).digest('base64url').slice(0, 22)
+}
+
+function replayOrRefuse (stored: StoredBody, msg: BuyerMessage, fp: string): void {
+  if (stored.fp !== undefined && stored.fp !== fp) throw new ERR_MESSAGE_ID_REUSED(msg.messageId)
 }
 
 /** The slice of a pino logger this needs, so plain functions and Fastify requests both fit. */
@@ -68,11 +85,15 @@ export async function handleMessage (engine: ShopEngine, msg: BuyerMessage, deps
   const { store, log } = deps
   const now = deps.now?.() ?? Date.now()
 
+  const fp = fingerprint(msg)
   let state: ConversationState
   let storeUp = true
   try {
     const committed = await store.getCommitted(msg.shopId, msg.messageId)
-    if (committed) return finish(deps, msg.shopId, render(committed.body as StoredBody, committed.ticket), true)
+    if (committed) {
+      replayOrRefuse(committed.body as StoredBody, msg, fp)
+      return finish(deps, msg.shopId, render(committed.body as StoredBody, committed.ticket), true)
+    }
     state = await store.getConversation(msg.shopId, msg.conversationId, now)
   } catch (err) {
     if (!isUnavailable(err)) throw err
@@ -87,7 +108,8 @@ export async function handleMessage (engine: ShopEngine, msg: BuyerMessage, deps
     action: decision.action,
     replies: decision.replies,
     matched: decision.matched,
-    ...(decision.handoff?.offlineReply ? { offlineReply: decision.handoff.offlineReply } : {})
+    ...(decision.handoff?.offlineReply ? { offlineReply: decision.handoff.offlineReply } : {}),
+    fp
   }
 
   const chat: ChatEntry[] = [{ role: 'buyer', text: msg.text ?? `[${msg.type}]`, at: now, messageId: msg.messageId, type: msg.type }]
@@ -120,6 +142,8 @@ export async function handleMessage (engine: ShopEngine, msg: BuyerMessage, deps
       const t = result.ticket
       deps.events?.emit({ type: 'ticket.created', shopId: msg.shopId, ticketId: t.id, conversationId: msg.conversationId, priority: t.priority, reason: t.reason, at: now })
     }
+    // two copies racing: the one that lost the commit gets the winner's record, if it is the same message
+    if (result.duplicate) replayOrRefuse(result.body as StoredBody, msg, fp)
     return finish(deps, msg.shopId, render(result.body as StoredBody, result.ticket), result.duplicate)
   } catch (err) {
     if (!isUnavailable(err)) throw err
