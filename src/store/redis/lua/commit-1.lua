@@ -10,6 +10,24 @@
 -- ARGV[20] history TTL ms  ARGV[21] history max entries  ARGV[22..] chat entries (JSON each)
 local existing = redis.call('GET', KEYS[1])
 if existing then return { 1, existing } end
+
+-- Check everything that can fail before the first write: a Lua error does not roll back the writes
+-- before it, so a chat entry cjson rejects (a lone surrogate's escape) once left a ticket waiting
+-- with an empty chat and no idempotency record, and every retry failed the same way.
+local entries = {}
+for i = 22, #ARGV do
+  local ok, e = pcall(cjson.decode, ARGV[i])
+  if not ok or type(e) ~= 'table' or type(e.text) ~= 'string' or (e.offline ~= nil and type(e.offline) ~= 'string') then
+    return redis.error_reply('AR_BAD_INPUT chat entry ' .. (i - 21) .. ' is not a JSON object with a text')
+  end
+  entries[i] = e
+end
+for _, n in ipairs({ 5, 15, 16, 17, 18, 20, 21 }) do
+  if not tonumber(ARGV[n]) then return redis.error_reply('AR_BAD_INPUT ARGV[' .. n .. '] is not a number') end
+end
+local ok_body = pcall(cjson.decode, ARGV[14])
+if not ok_body then return redis.error_reply('AR_BAD_INPUT the body is not JSON') end
+
 settle(tonumber(ARGV[17]))
 
 local conv = base .. 'conv:' .. ARGV[3]
@@ -32,7 +50,7 @@ local history = base .. 'history:' .. ARGV[3]
 local function append_chat(id, position, agents)
   for i = 22, #ARGV do
     local entry = ARGV[i]
-    local e = cjson.decode(entry)
+    local e = entries[i]
     if position then
       if e.role == 'bot' then
         if e.offline then
