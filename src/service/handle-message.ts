@@ -100,7 +100,7 @@ export async function handleMessage (engine: ShopEngine, msg: BuyerMessage, deps
     storeUp = false
     // Unknown history: treat as mid-conversation, so nobody is greeted twice when the store returns.
     state = { lastSeenAt: now }
-    log.warn({ err: (err as Error).message }, 'store unavailable: answering without conversation state')
+    log.warn({ err: (err as Error).message, cause: (err as { cause?: unknown }).cause }, 'store unavailable: answering without conversation state')
   }
 
   const decision = decide(engine, { type: msg.type, text: msg.text }, state, { now, pick: deps.pick })
@@ -147,7 +147,7 @@ export async function handleMessage (engine: ShopEngine, msg: BuyerMessage, deps
     return finish(deps, msg.shopId, render(result.body as StoredBody, result.ticket), result.duplicate)
   } catch (err) {
     if (!isUnavailable(err)) throw err
-    log.warn({ err: (err as Error).message }, 'store unavailable at commit')
+    log.warn({ err: (err as Error).message, cause: (err as { cause?: unknown }).cause }, 'store unavailable at commit')
     return degraded(deps, msg.shopId, decision, body)
   }
 }

@@ -77,7 +77,7 @@ describe('fuzzing the webhook on the real Redis', () => {
       const keys = await keysUnder(base)
       const tickets = keys.filter((k) => /:ticket:[^:]+$/.test(k))
       expect(tickets.length).toBeGreaterThan(0)
-      const waiting = new Set(await redis.zrange(`${base}waiting`, 0, -1))
+      const waiting = new Set(await redis.zrange(`${base}waiting`, '0', '-1'))
       for (const t of tickets) {
         const id = t.slice(t.lastIndexOf(':') + 1)
         const h = await redis.hgetall(t)

@@ -66,7 +66,10 @@ function mapError (err: unknown, id = ''): never {
     const message = (err as Error).message
     if (message.includes('AR_NOT_FOUND')) throw new ERR_TICKET_NOT_FOUND(id)
     if (message.includes('AR_NOT_OWNER')) throw new ERR_NOT_TICKET_OWNER(id)
-    if (!/\b(LOADING|BUSY|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|OOM|NOREPLICAS|MISCONF)\b/.test(message)) throw err
+    // anything else Redis refuses (MOVED from a cluster node, NOPERM from an ACL, a script's own
+    // error) is no reason to fail answerable messages: the store counts as unavailable, so they are
+    // answered and handoffs get 503 (the platform retries); the reason is kept for the log
+    throw Object.assign(new ERR_STORE_UNAVAILABLE(), { cause: message })
   }
   throw new ERR_STORE_UNAVAILABLE()
 }
@@ -352,7 +355,9 @@ export function createRedisStore (opts: RedisStoreOptions): Store {
     },
 
     async ping () {
-      try { return (await redis.ping()) === 'PONG' } catch { return false }
+      // ready means able to run a script on a shop's keys: a PING also succeeds on a cluster node
+      // that owns no shop's slot, or for a user whose ACL refuses EVAL
+      try { return (await redis.eval("return redis.call('EXISTS', KEYS[1])", 1, `${base('default')}ready`)) !== undefined } catch { return false }
     },
 
     async close () { closed = true }
