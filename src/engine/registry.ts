@@ -103,8 +103,9 @@ export class RuleRegistry {
     const started = Date.now()
     const first = this.loadedAt === null
     let verdict: Verdict
-    if (this.worker) {
-      // parse, validate and run every example in the worker; compile here only what passed
+    if (this.worker && !first) {
+      // parse, validate and run every example in the worker; compile here only what passed. The
+      // first load runs in place: nothing is served yet, and start-up need not wait for a worker
       verdict = await this.inWorker(first)
     } else {
       verdict = await validateRules(this.dir, this.load, { fallbacks: this.fallbacks, acceptWarnings: this.options.acceptWarnings ?? false, first, failing: this.failing })

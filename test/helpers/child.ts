@@ -21,7 +21,8 @@ export interface Child {
 }
 
 /** Starts the service and resolves once it listens (or rejects with its output when it exits first). */
-export async function startService (env: Record<string, string>, timeoutMs = 15_000): Promise<Child> {
+// generous bounds: a loaded CI machine starts node + tsx slowly, and a bound is not a sleep
+export async function startService (env: Record<string, string>, timeoutMs = 45_000): Promise<Child> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', CLASSIFIER: 'false', RULES_WATCH: 'false', LOG_LEVEL: 'info', ...env },

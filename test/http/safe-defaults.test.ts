@@ -38,7 +38,7 @@ describe('access policy', () => {
     expect(svc.lines.join('\n')).toContain('access: no AGENT_TOKEN or OPERATOR_TOKEN: listening on 127.0.0.1 only')
     svc.proc.kill('SIGTERM')
     await svc.exited
-  })
+   }, 90_000)
 })
 
 describe('masking personal data', () => {

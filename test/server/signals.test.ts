@@ -42,11 +42,11 @@ describe('SIGHUP on the real process', () => {
     expect(((await res.json()) as { replies: Array<{ text: string }> }).replies[0]!.text).toBe('亲，全国包邮，今天就发~')
     // a second HUP is a second reload, not the "second signal, exiting" of a shutdown
     svc.proc.kill('SIGHUP')
-    await until(() => svc.lines.filter((l) => /rules reloaded/.test(l)).length >= 2, 'the second SIGHUP reload')
+    await until(() => svc.lines.filter((l) => /rules reloaded/.test(l)).length >= 2, 'the second SIGHUP reload', 30_000)
     expect((await fetch(`${svc.url}/healthz`)).status).toBe(200)
     svc.proc.kill('SIGTERM')
     expect((await svc.exited).code).toBe(0)
-  })
+  }, 90_000)
 })
 
 describe('SIGTERM with a long-poll claim pending', () => {
@@ -57,7 +57,7 @@ describe('SIGTERM with a long-poll claim pending', () => {
     const svc = await startService(env)
     const claim = post(`${svc.url}/v1/handoff/claim`, { agentId: 'alice', waitMs: 25_000 })
     // the poll is under way once the service has seen the request
-    await until(async () => ((await (await fetch(`${svc.url}/metrics`)).text()).match(/autoreply_claims_waiting (\d+)/)?.[1] ?? '0') === '1', 'the pending claim')
+    await until(async () => ((await (await fetch(`${svc.url}/metrics`)).text()).match(/autoreply_claims_waiting (\d+)/)?.[1] ?? '0') === '1', 'the pending claim', 30_000)
     svc.proc.kill('SIGTERM')
     await svc.waitForLine(/shutting down/)
     let ticketId: string | undefined
@@ -77,5 +77,5 @@ describe('SIGTERM with a long-poll claim pending', () => {
       expect(t?.status).toBe('waiting')
       redis!.disconnect()
     }
-  })
+  }, 90_000)
 })

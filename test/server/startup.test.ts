@@ -10,7 +10,7 @@ describe('start-up errors', () => {
     expect(code).toBe(1)
     expect(output).toContain('CLAIM_TIMEOUT: expected a duration with a unit, like 30s, 2m, 1h or 1500ms (got "30000")')
     expect(output).not.toMatch(/^\s+at /m)
-  })
+   }, 90_000)
 
   it('durations with a unit are read as milliseconds', () => {
     expect(loadConfig({ CLAIM_TIMEOUT: '30s' }).CLAIM_TIMEOUT).toBe(30_000)
