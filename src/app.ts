@@ -65,7 +65,7 @@ export async function buildApp ({ config, store, logger }: BuildOptions) {
   await app.register(metricsPlugin, { token: config.METRICS_TOKEN })
   await app.register(trafficPlugin)
   await app.register(storePlugin, { redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, claimTimeoutMs: config.CLAIM_TIMEOUT, historyTtlMs: config.HISTORY_TTL, store })
-  await app.register(rulesPlugin, { dir: config.RULES_DIR, watch: config.RULES_WATCH, classifier: config.CLASSIFIER, acceptWarnings: config.RULES_ACCEPT_WARNINGS, limits: { fileBytes: config.RULES_MAX_FILE_BYTES, entriesPerShop: config.RULES_MAX_RULES, keywordsPerRule: config.RULES_MAX_KEYWORDS, replyChars: config.RULES_MAX_REPLY_CHARS } })
+  await app.register(rulesPlugin, { dir: config.RULES_DIR, watch: config.RULES_WATCH, classifier: config.CLASSIFIER, typos: config.TYPOS, acceptWarnings: config.RULES_ACCEPT_WARNINGS, limits: { fileBytes: config.RULES_MAX_FILE_BYTES, entriesPerShop: config.RULES_MAX_RULES, keywordsPerRule: config.RULES_MAX_KEYWORDS, replyChars: config.RULES_MAX_REPLY_CHARS } })
   await app.register(outboxPlugin, {
     prefix: config.REDIS_PREFIX,
     leaseMs: config.OUTBOX_LEASE,

@@ -19,6 +19,20 @@ const duration = z.string().transform((raw, ctx) => {
 
 const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')])
 
+const fallbackFields = {
+  // Off by default: on realistic traffic the paraphrase classifier was wrong more often than right
+  // (maintainers' real-buyer sets 5 right / 6 wrong and 3 / 4; our first-read set 2 / 5), and a wrong
+  // answer costs more than a handoff. README "The fallbacks".
+  CLASSIFIER: bool.default(false),
+  /** the homophone / pinyin typo pass */
+  TYPOS: bool.default(true)
+}
+
+/** Only the fallback switches, for the CLI: it builds the engine the server would, without needing the server's whole environment. */
+export function fallbackSwitches (env: NodeJS.ProcessEnv = process.env): { CLASSIFIER: boolean; TYPOS: boolean } {
+  return z.object(fallbackFields).parse({ CLASSIFIER: env.CLASSIFIER || undefined, TYPOS: env.TYPOS || undefined })
+}
+
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   // unset: 0.0.0.0 with agent and operator tokens, 127.0.0.1 without (src/access.ts)
@@ -42,9 +56,7 @@ export const configSchema = z.object({
   OPERATOR_TOKEN: z.string().min(8).optional(),
   METRICS_TOKEN: z.string().min(8).optional(),
   DOCS_TOKEN: z.string().min(8).optional(),
-  CLASSIFIER: bool.default(true),
-  /** the homophone / pinyin typo pass */
-  TYPOS: bool.default(true),
+  ...fallbackFields,
   // --- agents' replies, the outbox, history, signatures (README "Configuration") ---
   HISTORY_TTL: duration.default(30 * 86_400_000),
   OUTBOUND_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),

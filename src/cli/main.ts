@@ -16,6 +16,7 @@ import { pickFirst } from '../engine/answer.js'
 import { matchKey } from '../matching/normalise.js'
 import { mergeNearDuplicates } from '../analytics/near-duplicates.js'
 import { classifierFallback } from '../matching/classifier.js'
+import { fallbackSwitches } from '../config.js'
 
 const out = (s = ''): void => { process.stdout.write(s + '\n') }
 // `check rules | head`: the reader has gone and has all it wanted; stop quietly instead of
@@ -36,7 +37,9 @@ function fail (message: string): never {
 async function engines (dir: string): Promise<Map<string, ShopEngine>> {
   const { shops, problems } = await loadRulesDir(dir)
   if (problems.length > 0) fail([`✗ ${problems.length} problem(s) in ${dir}:`, ...problems.map((p) => `  ${formatProblem(p)}`)].join('\n'))
-  return new Map([...shops].map(([id, r]) => [id, buildEngine(r, [classifierFallback()])]))
+  // the engine the server would run with this environment (CLASSIFIER, TYPOS), so `test` and `check` agree with it
+  const { CLASSIFIER, TYPOS } = fallbackSwitches()
+  return new Map([...shops].map(([id, r]) => [id, buildEngine(r, CLASSIFIER ? [classifierFallback()] : [], { typos: TYPOS })]))
 }
 
 async function engineOf (dir: string, shop: string): Promise<ShopEngine> {

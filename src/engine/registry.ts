@@ -5,7 +5,7 @@
  * loads could finish out of order and leave the older files serving after the newer ones.
  */
 import { loadRulesDir, formatProblem, type LoadResult, type RuleLimits, type RuleProblem } from '../rules/load.js'
-import { buildEngine, type FallbackFactory, type ShopEngine } from './engine.js'
+import { buildEngine, type EngineOptions, type FallbackFactory, type ShopEngine } from './engine.js'
 import { validateRules, type Verdict } from './validate.js'
 import { ReloadWorker } from './reload-client.js'
 import type { ShopRules } from '../rules/schema.js'
@@ -23,6 +23,8 @@ export interface RegistryOptions {
   /** accept a set whose examples newly fail or whose templates name unknown placeholders, as warnings */
   acceptWarnings?: boolean
   limits?: RuleLimits
+  /** how each shop's engine is built (TYPOS) */
+  engine?: EngineOptions
   /** validate in a worker thread; `classifier`: the worker judges not_examples with the classifier too */
   worker?: { classifier: boolean }
 }
@@ -108,13 +110,13 @@ export class RuleRegistry {
       // first load runs in place: nothing is served yet, and start-up need not wait for a worker
       verdict = await this.inWorker(first)
     } else {
-      verdict = await validateRules(this.dir, this.load, { fallbacks: this.fallbacks, acceptWarnings: this.options.acceptWarnings ?? false, first, failing: this.failing })
+      verdict = await validateRules(this.dir, this.load, { fallbacks: this.fallbacks, engine: this.options.engine, acceptWarnings: this.options.acceptWarnings ?? false, first, failing: this.failing })
     }
     const { problems, warnings, failing } = verdict
     let next = verdict.engines
     if (!next && problems.length === 0) {
       try {
-        next = new Map([...verdict.shops].map(([id, rules]) => [id, buildEngine(rules, this.fallbacks)]))
+        next = new Map([...verdict.shops].map(([id, rules]) => [id, buildEngine(rules, this.fallbacks, this.options.engine)]))
       } catch (err) {
         problems.push({ file: this.dir, line: 0, message: `could not compile the rules: ${(err as Error).message}` })
       }
@@ -141,6 +143,7 @@ export class RuleRegistry {
         dir: this.dir,
         ...(this.options.limits ? { limits: this.options.limits } : {}),
         classifier: this.options.worker!.classifier,
+        typos: this.options.engine?.typos ?? true,
         acceptWarnings: this.options.acceptWarnings ?? false,
         first,
         failing: [...this.failing]

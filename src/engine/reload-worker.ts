@@ -13,6 +13,7 @@ export interface WorkerRequest {
   dir: string
   limits?: RuleLimits
   classifier: boolean
+  typos: boolean
   acceptWarnings: boolean
   first: boolean
   failing: string[]
@@ -31,6 +32,7 @@ export interface WorkerReply {
 parentPort!.on('message', (req: WorkerRequest) => {
   validateRules(req.dir, (d) => loadRulesDir(d, req.limits), {
     fallbacks: req.classifier ? [classifierFallback()] : [],
+    engine: { typos: req.typos },
     acceptWarnings: req.acceptWarnings,
     first: req.first,
     failing: new Set(req.failing)

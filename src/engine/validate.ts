@@ -6,12 +6,14 @@
  */
 import type { LoadResult, RuleProblem } from '../rules/load.js'
 import type { ShopRules } from '../rules/schema.js'
-import { buildEngine, type FallbackFactory, type ShopEngine } from './engine.js'
+import { buildEngine, type EngineOptions, type FallbackFactory, type ShopEngine } from './engine.js'
 import { checkEngine, type CheckFailure } from './check.js'
 import { placeholderProblems } from '../rules/placeholders.js'
 
 export interface ValidateOptions {
   fallbacks: FallbackFactory[]
+  /** as the server builds its engines (TYPOS), so examples are judged by what buyers get */
+  engine?: EngineOptions
   acceptWarnings: boolean
   /** no set serves yet (start-up): failing examples are warnings, not a reason to refuse */
   first: boolean
@@ -47,7 +49,7 @@ export async function validateRules (dir: string, load: (dir: string) => Promise
   let engines: Map<string, ShopEngine> | undefined
   if (problems.length === 0) {
     try {
-      engines = new Map([...shops].map(([id, rules]) => [id, buildEngine(rules, opts.fallbacks)]))
+      engines = new Map([...shops].map(([id, rules]) => [id, buildEngine(rules, opts.fallbacks, opts.engine)]))
     } catch (err) {
       problems.push({ file: dir, line: 0, message: `could not compile the rules: ${(err as Error).message}` })
     }

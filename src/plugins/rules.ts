@@ -17,6 +17,8 @@ export interface RulesPluginOptions {
   dir: string
   watch: boolean
   classifier: boolean
+  /** the homophone / pinyin typo pass (TYPOS) */
+  typos?: boolean
   acceptWarnings?: boolean
   limits?: RuleLimits
 }
@@ -24,6 +26,7 @@ export interface RulesPluginOptions {
 export default fp<RulesPluginOptions>(async (app, opts) => {
   const registry = new RuleRegistry(opts.dir, opts.classifier ? [classifierFallback()] : [], undefined, {
     acceptWarnings: opts.acceptWarnings,
+    engine: { typos: opts.typos ?? true },
     ...(opts.limits ? { limits: opts.limits } : {}),
     // parsing, validation and every example run off the event loop: requests keep being served
     worker: { classifier: opts.classifier }

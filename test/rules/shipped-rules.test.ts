@@ -6,7 +6,8 @@ import { classifierFallback } from '../../src/matching/classifier.js'
 import { DEMO_RULES } from '../helpers/build.js'
 
 // Rule regression: every shipped rule's examples fire it and its not_examples do not — judged by
-// the engine the server runs (CLASSIFIER defaults to on) and `shop-autoreply check` uses, so that
+// the engine the server runs with the classifier on (CLASSIFIER=true: the stricter case, since an
+// example only the classifier answers must fail) and `shop-autoreply check` uses, so that
 // npm test and check never disagree.
 it('every example of the shipped rules fires its rule, and no not_example does', async () => {
   const { shops, problems } = await loadRulesDir(DEMO_RULES)
