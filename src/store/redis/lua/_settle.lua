@@ -131,3 +131,29 @@ local function settle(timeout)
   sync_raw_claims(timeout)
   requeue_expired(timeout)
 end
+
+-- Takes one chosen waiting ticket for an agent out of claim order (pick-1.lua: a desk picked it;
+-- reply-1.lua: an agent answered it), the way claim-1.lua hands out the next one. A desk that read
+-- the entry off the stream first keeps it (returns false: the caller's owner check refuses). A fresh
+-- entry that is next in its stream is delivered through the consumer group; any other is moved to the
+-- agent with XCLAIM without moving the group's cursor, so older entries stay for desks reading the
+-- stream. Returns true when the agent now holds it.
+local function take_waiting(id, agent, timeout)
+  local t = base .. 'ticket:' .. id
+  local stream, entry, priority = redis.call('HGET', t, 'stream'), redis.call('HGET', t, 'entry'), redis.call('HGET', t, 'priority')
+  local g = groups[stream]
+  local fresh = redis.call('HGET', t, 'delivered') == '0'
+  if fresh and g and id_at_or_before(entry, g.last) then
+    take_raw(id, timeout)
+    return false
+  end
+  local nxt = g and redis.call('XRANGE', stream, '(' .. g.last, '+', 'COUNT', 1)[1]
+  if fresh and nxt and nxt[1] == entry then
+    redis.call('XREADGROUP', 'GROUP', 'agents', agent, 'COUNT', 1, 'STREAMS', stream, '>')
+    redis.call('HSET', base .. 'group-seen', priority, entry .. ' ' .. (g.pending + 1))
+  else
+    redis.call('XCLAIM', stream, 'agents', agent, 0, entry, 'FORCE', 'JUSTID')
+  end
+  mark_claimed(id, agent, now, now + timeout, 'http')
+  return true
+end

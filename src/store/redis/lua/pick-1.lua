@@ -13,20 +13,5 @@ if status == 'claimed' then
   return redis.error_reply('AR_NOT_OWNER')
 end
 redis.call('ZADD', base .. 'agents', now, agent)
-local stream, entry, priority = redis.call('HGET', KEYS[1], 'stream'), redis.call('HGET', KEYS[1], 'entry'), redis.call('HGET', KEYS[1], 'priority')
-local g = groups[stream]
-local fresh = redis.call('HGET', KEYS[1], 'delivered') == '0'
-if fresh and g and id_at_or_before(entry, g.last) then
-  -- a desk read it off the stream before this pick: it is that desk's chat
-  take_raw(id, timeout)
-  return redis.error_reply('AR_NOT_OWNER')
-end
-local nxt = g and redis.call('XRANGE', stream, '(' .. g.last, '+', 'COUNT', 1)[1]
-if fresh and nxt and nxt[1] == entry then
-  redis.call('XREADGROUP', 'GROUP', 'agents', agent, 'COUNT', 1, 'STREAMS', stream, '>')
-  redis.call('HSET', base .. 'group-seen', priority, entry .. ' ' .. (g.pending + 1))
-else
-  redis.call('XCLAIM', stream, 'agents', agent, 0, entry, 'FORCE', 'JUSTID')
-end
-mark_claimed(id, agent, now, now + timeout, 'http')
+if not take_waiting(id, agent, timeout) then return redis.error_reply('AR_NOT_OWNER') end
 return ticket_reply(id)

@@ -16,24 +16,7 @@ if redis.call('EXISTS', t) == 0 then return redis.error_reply('AR_NOT_FOUND') en
 
 local claimed = false
 if redis.call('HGET', t, 'status') == 'waiting' then
-  local stream, entry, priority = redis.call('HGET', t, 'stream'), redis.call('HGET', t, 'entry'), redis.call('HGET', t, 'priority')
-  local g = groups[stream]
-  if redis.call('HGET', t, 'delivered') == '0' and g and id_at_or_before(entry, g.last) then
-    -- a desk read it off the stream before this reply: it is that desk's chat
-    take_raw(id, timeout)
-  else
-    local nxt = g and redis.call('XRANGE', stream, '(' .. g.last, '+', 'COUNT', 1)[1]
-    if redis.call('HGET', t, 'delivered') == '0' and nxt and nxt[1] == entry then
-      redis.call('XREADGROUP', 'GROUP', 'agents', agent, 'COUNT', 1, 'STREAMS', stream, '>')
-      redis.call('HSET', base .. 'group-seen', priority, entry .. ' ' .. (g.pending + 1))
-    else
-      -- not next in the stream (an agent may answer any waiting chat): moved to the agent without
-      -- moving the group's cursor, so older entries stay for desks reading the stream
-      redis.call('XCLAIM', stream, 'agents', agent, 0, entry, 'FORCE', 'JUSTID')
-    end
-    mark_claimed(id, agent, now, now + timeout, 'http')
-    claimed = true
-  end
+  claimed = take_waiting(id, agent, timeout)
 end
 local err = owned(id, agent)
 if err then return err end
