@@ -212,16 +212,7 @@ export interface HandoffStats {
 }
 
 /** One open ticket as a desk's queue list shows it: no whole chat, only the latest buyer line. */
-export interface QueueEntry {
-  id: string
-  conversationId: string
-  buyerId: string
-  priority: Priority
-  reason: HandoffReason
-  status: 'waiting' | 'claimed'
-  createdAt: number
-  claimedAt?: number
-  agentId?: string
+export interface QueueEntry extends Omit<Ticket, 'shopId' | 'chat'> {
   /** waiting tickets: how many are ahead in claim order (0: next to be claimed) */
   position?: number
   /** the buyer's latest message in the ticket's chat, if any */
