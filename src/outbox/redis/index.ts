@@ -9,7 +9,7 @@ import { readFileSync, readdirSync } from 'node:fs'
 import type { Redis } from 'ioredis'
 import type { DeadLetter, Lease, MessageStatus, OutboundMessage, Outbox, OutboxOptions, OutboxStats } from '../types.js'
 import { OUTBOX_DEFAULTS } from '../types.js'
-import { ERR_STORE_UNAVAILABLE } from '../../errors.js'
+import { unavailable } from '../../store/redis/unavailable.js'
 
 const LUA_DIR = new URL('./lua/', import.meta.url)
 const NAMES = ['enqueue', 'take', 'sent', 'retry', 'fail'] as const
@@ -27,11 +27,6 @@ function defineScripts (redis: Redis): Scripts {
   return Object.fromEntries(NAMES.map((n) => [n, (...a: Array<string | number>) => r[`ar_outbox_${n}`]!.call(redis, ...a)])) as Scripts
 }
 
-/** Connection-level failures are the outbox being unavailable; anything else is a bug. */
-function unavailable (err: unknown): never {
-  if ((err as Error)?.name === 'ReplyError' && !/\b(LOADING|BUSY|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|OOM|NOREPLICAS|MISCONF)\b/.test((err as Error).message)) throw err
-  throw new ERR_STORE_UNAVAILABLE()
-}
 
 export interface RedisOutboxOptions extends OutboxOptions { redis: Redis; prefix?: string }
 

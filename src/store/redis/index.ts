@@ -11,7 +11,8 @@ import type {
   AgentMessage, RequeuedTicket, CommitInput, CommitResult, ConversationHistory, ConversationState, Delivery, HandoffStats, HistoryEntry,
   ReplyResult, ReplyStats, Store, Ticket, TicketRef, UnmatchedCount, ChatEntry, QueueEntry
 } from '../types.js'
-import { ERR_NOT_TICKET_OWNER, ERR_STORE_UNAVAILABLE, ERR_TICKET_NOT_FOUND } from '../../errors.js'
+import { ERR_NOT_TICKET_OWNER, ERR_TICKET_NOT_FOUND } from '../../errors.js'
+import { unavailable } from './unavailable.js'
 import { DAY, DEFAULTS, DEFAULT_CHANNEL, dayKey } from '../ticket-order.js'
 
 export interface RedisStoreOptions {
@@ -54,24 +55,14 @@ export function createRedisClient (url: string): Redis {
   })
 }
 
-/**
- * Not-found and not-owner come back from the scripts as error replies. A Redis that is up but
- * cannot serve or refuses writes (loading, busy, replica, out of memory, no replicas to write to,
- * failing snapshots) is the store being unavailable, like a lost connection: answerable messages
- * are still answered and handoffs get 503. Any other error reply is a bug and surfaces as one.
- * @see https://redis.io/docs/latest/develop/reference/protocol-spec/#simple-errors
- */
+/** Not-found and not-owner come back from the scripts as error replies; anything else is `unavailable`. */
 function mapError (err: unknown, id = ''): never {
   if (err instanceof ReplyError) {
     const message = (err as Error).message
     if (message.includes('AR_NOT_FOUND')) throw new ERR_TICKET_NOT_FOUND(id)
     if (message.includes('AR_NOT_OWNER')) throw new ERR_NOT_TICKET_OWNER(id)
-    // anything else Redis refuses (MOVED from a cluster node, NOPERM from an ACL, a script's own
-    // error) is no reason to fail answerable messages: the store counts as unavailable, so they are
-    // answered and handoffs get 503 (the platform retries); the reason is kept for the log
-    throw Object.assign(new ERR_STORE_UNAVAILABLE(), { cause: message })
   }
-  throw new ERR_STORE_UNAVAILABLE()
+  return unavailable(err)
 }
 
 function pairs (flat: string[]): Record<string, string> {
