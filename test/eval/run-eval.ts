@@ -2,8 +2,8 @@
  * npm run eval [-- --json] [--rules dir] [--file f.jsonl ...] [--mistakes] [--classifier on|off] [--typos on|off]
  * Answer quality on every labelled set in test/fixtures, each reported on its own: per intent, per kind
  * of wrong answer, per method, and the share of must-hand-off messages answered anyway.
- * test/fixtures/realistic/first-read.jsonl is the honest held-out read: it is skipped (never opened)
- * unless --file names it.
+ * test/fixtures/realistic/first-read.jsonl and sealed-*.jsonl are held-out reads: they are skipped (never
+ * opened) unless --file names them, so that nobody tuning the rules sees their figures by accident.
  */
 import { readFile, readdir } from 'node:fs/promises'
 import { basename, join } from 'node:path'
@@ -14,7 +14,7 @@ import { classifierFallback } from '../../src/matching/classifier.js'
 import { loadConfig } from '../../src/config.js'
 import { evaluate, parseLabelled, type EvalReport } from '../../src/quality/evaluate.js'
 
-export const HELD_OUT = 'first-read.jsonl'
+export const isHeldOut = (name: string): boolean => name === 'first-read.jsonl' || /^sealed-.*\.jsonl$/.test(name)
 
 const { values } = parseArgs({ options: {
   json: { type: 'boolean', default: false },
@@ -36,7 +36,7 @@ async function labelledFiles (dir: string): Promise<string[]> {
   for (const e of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, e.name)
     if (e.isDirectory()) out.push(...await labelledFiles(path))
-    else if (e.name.endsWith('.jsonl') && e.name !== HELD_OUT) out.push(path)
+    else if (e.name.endsWith('.jsonl') && !isHeldOut(e.name)) out.push(path)
   }
   return out.sort()
 }
