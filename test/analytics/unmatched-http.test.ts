@@ -5,7 +5,7 @@
  */
 import { describe, it, expect, afterEach, vi } from 'vitest'
 import { fileURLToPath } from 'node:url'
-import { build, msg } from '../helpers/build.js'
+import { build, msg, untilReady } from '../helpers/build.js'
 import { redisPrefixes, REDIS_URL } from '../helpers/redis.js'
 
 const SHOPS = fileURLToPath(new URL('../fixtures/rules-shops', import.meta.url))
@@ -20,12 +20,7 @@ async function redisApp () {
   const prefix = newPrefix()
   const app = await build({ rules: SHOPS, env: { REDIS_URL, REDIS_PREFIX: prefix } })
   expect(app.store.kind).toBe('redis')
-  // the service's Redis client refuses commands until connected: start once /readyz says the store answers
-  const end = Date.now() + 5000
-  while ((await app.inject({ method: 'GET', url: '/readyz' })).statusCode !== 200) {
-    if (Date.now() > end) throw new Error('the store did not become ready within 5 s')
-    await new Promise((r) => setTimeout(r, 20))
-  }
+  await untilReady(app)
   /** sends the texts to a shop as buyer messages on the given day (0 = today; needs fake Date to move days) */
   const send = async (shopId: string, daysAgo: number, texts: string[]) => {
     if (vi.isFakeTimers()) vi.setSystemTime(TODAY - daysAgo * DAY)

@@ -7,12 +7,11 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { Redis } from 'ioredis'
 import { createTokenCache, type TokenSource } from '../../src/channels/access-token.js'
 import { createEmbeddedChannelState, createRedisChannelState } from '../../src/channels/state/index.js'
-import { deleteKeys, newPrefix, readyClient } from '../store/helpers.js'
+import { readyClient, redisPrefixes } from '../helpers/redis.js'
 
-const prefixes: string[] = []
+const newPrefix = redisPrefixes()
 const clients: Redis[] = []
 afterEach(async () => {
-  await deleteKeys(prefixes.splice(0))
   for (const c of clients.splice(0)) c.disconnect()
 })
 
@@ -35,7 +34,6 @@ function source (expiresInS = 7200): TokenSource & { calls: number } {
 describe('access_token cache', () => {
   it('two instances on the real Redis fetch one token between them', async () => {
     const prefix = newPrefix()
-    prefixes.push(prefix)
     const [r1, r2] = [await readyClient(), await readyClient()]
     clients.push(r1, r2)
     const a = createTokenCache(createRedisChannelState(r1, prefix))

@@ -2,12 +2,11 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Redis } from 'ioredis'
 import { createEmbeddedChannelState, createRedisChannelState, type ChannelState } from '../../src/channels/state/index.js'
-import { deleteKeys, newPrefix, readyClient } from '../store/helpers.js'
+import { readyClient, redisPrefixes } from '../helpers/redis.js'
 
-const prefixes: string[] = []
+const newPrefix = redisPrefixes()
 const clients: Redis[] = []
 afterEach(async () => {
-  await deleteKeys(prefixes.splice(0))
   for (const c of clients.splice(0)) c.disconnect()
 })
 
@@ -17,7 +16,6 @@ const factories: Array<[string, () => Promise<ChannelState>]> = [
     const redis = await readyClient()
     clients.push(redis)
     const p = newPrefix()
-    prefixes.push(p)
     return createRedisChannelState(redis, p)
   }]
 ]

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, MINI_RULES } from '../helpers/build.js'
 import { bothStores } from '../helpers/redis.js'
-import { until } from '../store/helpers.js'
+import { until } from '../helpers/until.js'
 import { createEmbeddedStore } from '../../src/store/index.js'
 import type { Store } from '../../src/store/types.js'
 import { createWeChatCipher } from '../../src/channels/wechat-crypto/cipher.js'

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net'
 import { once } from 'node:events'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
-import { deleteKeys, newPrefix, REDIS_URL } from '../store/helpers.js'
+import { deleteKeys, newPrefix, REDIS_URL } from '../helpers/redis.js'
 import { DEMO_RULES } from '../helpers/build.js'
 
 export const AGENT_TOKEN = 'agent-token-for-tests'

@@ -35,14 +35,3 @@ export async function launch (name: BrowserName = 'chromium'): Promise<Browser> 
     env: { ...process.env, LANG: 'zh_CN.UTF-8', TZ: 'Asia/Shanghai' }
   })
 }
-
-/** Polls `check` until it is truthy, bounded (tests never sleep a fixed time). */
-export async function until<T> (check: () => Promise<T> | T, what: string, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs
-  for (;;) {
-    const v = await check()
-    if (v) return v
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}

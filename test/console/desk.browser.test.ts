@@ -9,7 +9,8 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import type { Browser, Page } from 'puppeteer-core'
-import { browsers, launch, until, type BrowserName } from './browser.js'
+import { browsers, launch, type BrowserName } from './browser.js'
+import { until } from '../helpers/until.js'
 import { startService, AGENT_TOKEN, OPERATOR_TOKEN } from './app.js'
 
 const XSS = '<img src=x onerror=alert(1)>我的快递到哪了'

@@ -7,14 +7,12 @@
 import { describe, it, expect } from 'vitest'
 import type { Redis } from 'ioredis'
 import { build, DEMO_RULES } from '../helpers/build.js'
-import { REDIS_URL, newPrefix, deleteKeys, keysUnder, readyClient } from '../store/helpers.js'
+import { REDIS_URL, keysUnder, readyClient, redisPrefixes } from '../helpers/redis.js'
 import { createRedisStore } from '../../src/store/index.js'
-import { afterAll } from 'vitest'
 
 const BODIES = 20_000
 const CONCURRENCY = 16
-const prefixes: string[] = []
-afterAll(async () => { await deleteKeys(prefixes) })
+const newPrefix = redisPrefixes()
 
 /** mulberry32: small, seeded, good enough to spread inputs */
 function rng (seed: number): () => number {
@@ -49,7 +47,6 @@ function body (next: () => number, i: number): string {
 describe('fuzzing the webhook on the real Redis', () => {
   it(`${BODIES} bodies with surrogates and control characters: 0 × 5xx and no partial state`, async () => {
     const prefix = newPrefix()
-    prefixes.push(prefix)
     const app = await build({ rules: DEMO_RULES, env: { REDIS_URL, REDIS_PREFIX: prefix } })
     const next = rng(14)
     const statuses = new Map<number, number>()
@@ -98,7 +95,6 @@ describe('fuzzing the webhook on the real Redis', () => {
 
   it('a chat entry Redis cannot decode is refused before anything is written (the script checks first)', async () => {
     const prefix = newPrefix()
-    prefixes.push(prefix)
     const redis = await readyClient()
     try {
       const store = createRedisStore({ redis, prefix })

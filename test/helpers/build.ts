@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import type { Store } from '../../src/store/types.js'
+import { until } from './until.js'
 
 export const MINI_RULES = fileURLToPath(new URL('../fixtures/rules-mini', import.meta.url))
 export const DEMO_RULES = fileURLToPath(new URL('../../rules', import.meta.url))
@@ -17,6 +18,14 @@ export async function build (opts: { rules?: string; store?: Store; env?: Record
   const app = await buildApp({ config, store: opts.store, logger: false })
   open.push(app)
   return app
+}
+
+/**
+ * Resolves once /readyz says the store answers, as a load balancer would start sending: the
+ * service's Redis client refuses commands until connected (it never queues them).
+ */
+export async function untilReady (app: App): Promise<void> {
+  await until(async () => (await app.inject({ method: 'GET', url: '/readyz' })).statusCode === 200, 'the store to answer /readyz')
 }
 
 let seq = 0

@@ -1,13 +1,50 @@
 /**
- * HTTP tests that run on both stores: the embedded one, and the real Redis under a random key
- * prefix per test, removed with SCAN after each test (the server is shared with other tests).
+ * The tests' use of the one real Redis: a random key prefix per test, removed with SCAN after it
+ * (the server is shared with other tests), a connected production client, and the stores to run
+ * a test on both ways.
  */
+import { randomUUID } from 'node:crypto'
+import { once } from 'node:events'
 import { afterEach } from 'vitest'
-import type { Redis } from 'ioredis'
-import { deleteKeys, newPrefix, readyClient, REDIS_URL } from '../store/helpers.js'
-import { createEmbeddedStore, createRedisStore, type Store } from '../../src/store/index.js'
+import { Redis } from 'ioredis'
+import { createEmbeddedStore, createRedisClient, createRedisStore, type Store } from '../../src/store/index.js'
 
-export { REDIS_URL }
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+
+export function newPrefix (): string {
+  return `test:${randomUUID()}:`
+}
+
+/** SCAN, not KEYS: the server is shared with other tests and must not be blocked. */
+async function scanEach (r: Redis, prefix: string, each: (keys: string[]) => Promise<unknown>): Promise<void> {
+  let cursor = '0'
+  do {
+    const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000)
+    cursor = next
+    if (keys.length) await each(keys)
+  } while (cursor !== '0')
+}
+
+export async function deleteKeys (prefixes: string[]): Promise<void> {
+  if (prefixes.length === 0) return
+  const r = new Redis(REDIS_URL)
+  try {
+    for (const p of prefixes) await scanEach(r, p, (keys) => r.unlink(...keys))
+  } finally {
+    r.disconnect()
+  }
+}
+
+export async function keysUnder (prefix: string): Promise<string[]> {
+  const r = new Redis(REDIS_URL)
+  try {
+    const found: string[] = []
+    await scanEach(r, prefix, async (keys) => { found.push(...keys) })
+    return found
+  } finally {
+    r.disconnect()
+  }
+}
 
 /** A fresh Redis key prefix for this test, deleted after it. Call at module level to register cleanup. */
 export function redisPrefixes (): () => string {
@@ -18,6 +55,16 @@ export function redisPrefixes (): () => string {
     prefixes.push(p)
     return p
   }
+}
+
+/**
+ * The service's own client (no offline queue, so it fails fast while disconnected), returned once
+ * connected: before 'ready' its commands would be refused rather than queued.
+ */
+export async function readyClient (url = REDIS_URL): Promise<Redis> {
+  const redis = createRedisClient(url)
+  if (redis.status !== 'ready') await once(redis, 'ready')
+  return redis
 }
 
 /** For describe.each: [name, env for build()] of each store. */

@@ -6,15 +6,14 @@
 import { describe, it, expect, afterEach } from 'vitest'
 import type { Redis } from 'ioredis'
 import { createEmbeddedOutbox, createRedisOutbox, type OutboundMessage, type Outbox, type OutboxOptions } from '../../src/outbox/index.js'
-import { deleteKeys, keysUnder, newPrefix, readyClient } from '../store/helpers.js'
+import { keysUnder, readyClient, redisPrefixes } from '../helpers/redis.js'
 
-const prefixes: string[] = []
+const newPrefix = redisPrefixes()
 const clients: Redis[] = []
 const boxes: Outbox[] = []
 afterEach(async () => {
   await Promise.all(boxes.splice(0).map((b) => b.close()))
   for (const c of clients.splice(0)) c.disconnect()
-  await deleteKeys(prefixes.splice(0))
 })
 
 const kinds = [
@@ -23,7 +22,6 @@ const kinds = [
     const redis = await readyClient()
     clients.push(redis)
     const prefix = newPrefix()
-    prefixes.push(prefix)
     return { box: createRedisOutbox({ redis, prefix, ...o }), prefix }
   }]
 ] as const

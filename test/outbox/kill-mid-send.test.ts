@@ -7,7 +7,7 @@ import { describe, it, expect } from 'vitest'
 import { build, msg } from '../helpers/build.js'
 import { REDIS_URL, redisPrefixes } from '../helpers/redis.js'
 import { receiver } from '../helpers/receiver.js'
-import { until } from '../store/helpers.js'
+import { until } from '../helpers/until.js'
 
 const prefix = redisPrefixes()
 

@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { build, msg, MINI_RULES } from '../helpers/build.js'
+import { untilMatch } from '../helpers/until.js'
 import { watchRules } from '../../src/rules/watch.js'
 import { RuleRegistry } from '../../src/engine/registry.js'
 import { loadRulesDir, type LoadResult } from '../../src/rules/load.js'
@@ -20,17 +21,6 @@ async function tempDir (from?: string): Promise<string> {
   temps.push(dir)
   if (from) await cp(from, dir, { recursive: true })
   return dir
-}
-
-/** Polls until `check` passes; fails the test when the bound runs out (file events have no fixed latency). */
-async function until<T> (fn: () => T | Promise<T>, check: (v: T) => boolean, what: string, boundMs = 5000): Promise<T> {
-  const end = Date.now() + boundMs
-  for (;;) {
-    const v = await fn()
-    if (check(v)) return v
-    if (Date.now() > end) throw new Error(`still waiting after ${boundMs} ms for: ${what}`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
 }
 
 const rule = (id: string, intent: string, keyword: string, reply: string) =>
@@ -47,10 +37,10 @@ describe('the watcher', () => {
       await watcher.ready
       // one "save all" in an editor: every file written back to back
       for (const n of names) writeFileSync(join(dir, `${n}.yaml`), rule(n, 'shipping', n, 'v1'))
-      await until(() => calls, (c) => c >= 1, 'the reload after the burst')
+      await untilMatch(() => calls, (c) => c >= 1, 'the reload after the burst')
       // a later, separate save is the marker: had the burst produced more reloads, they came before it
       writeFileSync(join(dir, 'a.yaml'), rule('a', 'shipping', 'a', 'v2'))
-      await until(() => calls, (c) => c >= 2, 'the reload after the marker save')
+      await untilMatch(() => calls, (c) => c >= 2, 'the reload after the marker save')
       expect(calls).toBe(2)
     } finally {
       await watcher.close()
@@ -121,7 +111,7 @@ describe('reload in the running service', () => {
     const before = app.rules.status().reloads
     await writeFile(join(dir, 'extra.yaml'), rule('invoice', 'invoice', '发票', '亲，可以开电子发票~'))
     process.emit('SIGHUP')
-    await until(() => app.rules.status().reloads, (n) => n > before, 'the SIGHUP reload')
+    await untilMatch(() => app.rules.status().reloads, (n) => n > before, 'the SIGHUP reload')
     const res = (await app.inject({ method: 'POST', url: '/v1/messages', payload: msg('能开发票吗') })).json()
     expect(res.matched[0].ruleId).toBe('invoice')
   })
@@ -135,7 +125,7 @@ describe('reload in the running service', () => {
 
     await writeFile(join(dir, 'extra.yaml'), 'rules:\n  - id: invoice\n    intent: invoice\n    keywords: [发票]\n    reply: 可以开票\n    priority: high\n')
     process.emit('SIGHUP')
-    const broken = await until(status, (s) => s.lastError !== null, 'the rejected reload in the status')
+    const broken = await untilMatch(status, (s) => s.lastError !== null, 'the rejected reload in the status')
     expect(broken.lastError.message).toMatch(/extra\.yaml:6 \[invoice\] rules\.0\.priority: /)
     expect(broken.lastError.problems[0]).toMatchObject({ line: 6, ruleId: 'invoice', file: expect.stringMatching(/extra\.yaml$/) })
     expect(broken.lastReload.ok).toBe(false)
@@ -145,7 +135,7 @@ describe('reload in the running service', () => {
 
     await writeFile(join(dir, 'extra.yaml'), rule('invoice', 'invoice', '发票', '可以开票'))
     process.emit('SIGHUP')
-    const fixed = await until(status, (s) => s.lastError === null, 'the good reload in the status')
+    const fixed = await untilMatch(status, (s) => s.lastError === null, 'the good reload in the status')
     expect(fixed.lastReload.ok).toBe(true)
     expect(await gauge()).toBe('1')
   })
@@ -159,7 +149,7 @@ describe('reload in the running service', () => {
     await symlink('operator@host.77:1700000000', join(dir, 'shop-a', '.#shop.yaml'))
     await symlink(join(dir, 'nowhere.yaml'), join(dir, 'shop-a', 'more.yaml'))
     process.emit('SIGHUP')
-    const s = await until(() => app.rules.status(), (x) => x.reloads > before, 'the SIGHUP reload')
+    const s = await untilMatch(() => app.rules.status(), (x) => x.reloads > before, 'the SIGHUP reload')
     expect(s.lastError!.message).toMatch(/shop-a\/more\.yaml cannot read the file: ENOENT/)
     expect(s.lastError!.message).not.toContain('.#shop.yaml')
     const res = await app.inject({ method: 'POST', url: '/v1/messages', payload: msg('包邮吗', { shopId: 'shop-a' }) })

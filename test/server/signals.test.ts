@@ -9,14 +9,14 @@ import { join } from 'node:path'
 import { afterAll } from 'vitest'
 import { startService } from '../helpers/child.js'
 import { MINI_RULES } from '../helpers/build.js'
-import { REDIS_URL, newPrefix, deleteKeys, readyClient, until } from '../store/helpers.js'
+import { REDIS_URL, readyClient, redisPrefixes } from '../helpers/redis.js'
+import { until } from '../helpers/until.js'
 import { createRedisStore } from '../../src/store/index.js'
 
 const dirs: string[] = []
-const prefixes: string[] = []
+const newPrefix = redisPrefixes()
 afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true })
-  await deleteKeys(prefixes)
 })
 
 function copyRules (): string {
@@ -52,7 +52,6 @@ describe('SIGHUP on the real process', () => {
 describe('SIGTERM with a long-poll claim pending', () => {
   it.each(['embedded', 'redis'])('%s: the poll ends with 204 at once and claims nothing created after', async (kind) => {
     const prefix = newPrefix()
-    prefixes.push(prefix)
     const env: Record<string, string> = { RULES_DIR: MINI_RULES, ...(kind === 'redis' ? { REDIS_URL, REDIS_PREFIX: prefix } : {}) }
     const svc = await startService(env)
     const claim = post(`${svc.url}/v1/handoff/claim`, { agentId: 'alice', waitMs: 25_000 })

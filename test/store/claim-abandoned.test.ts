@@ -9,13 +9,13 @@ import type { Redis } from 'ioredis'
 import { build, msg } from '../helpers/build.js'
 import { createEmbeddedStore, createRedisStore } from '../../src/store/index.js'
 import type { Store, Ticket } from '../../src/store/types.js'
-import { deleteKeys, newPrefix, readyClient, until } from './helpers.js'
+import { readyClient, redisPrefixes } from '../helpers/redis.js'
+import { until } from '../helpers/until.js'
 
-const prefixes: string[] = []
+const newPrefix = redisPrefixes()
 const clients: Redis[] = []
 afterEach(async () => {
   for (const c of clients.splice(0)) c.disconnect()
-  await deleteKeys(prefixes.splice(0))
 })
 
 const kinds = [
@@ -24,7 +24,6 @@ const kinds = [
     const redis = await readyClient()
     clients.push(redis)
     const prefix = newPrefix()
-    prefixes.push(prefix)
     return createRedisStore({ redis, prefix })
   }]
 ] as const

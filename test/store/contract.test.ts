@@ -7,17 +7,17 @@ import { describe, it, expect, afterEach } from 'vitest'
 import type { Redis } from 'ioredis'
 import { createEmbeddedStore, createRedisStore } from '../../src/store/index.js'
 import type { ChatEntry, HandoffReason, Priority, Store } from '../../src/store/types.js'
-import { deleteKeys, newPrefix, readyClient, until } from './helpers.js'
+import { readyClient, redisPrefixes } from '../helpers/redis.js'
+import { until } from '../helpers/until.js'
 
 interface StoreOptions { claimTimeoutMs?: number }
 
-const prefixes: string[] = []
+const newPrefix = redisPrefixes()
 const clients: Redis[] = []
 const stores: Store[] = []
 afterEach(async () => {
   await Promise.all(stores.splice(0).map((s) => s.close()))
   for (const c of clients.splice(0)) c.disconnect()
-  await deleteKeys(prefixes.splice(0))
 })
 
 const kinds = [
@@ -26,7 +26,6 @@ const kinds = [
     const redis = await readyClient()
     clients.push(redis)
     const prefix = newPrefix()
-    prefixes.push(prefix)
     return createRedisStore({ redis, prefix, ...o })
   }]
 ] as const

@@ -12,16 +12,16 @@
 import { describe, it, expect, afterEach } from 'vitest'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Redis } from 'ioredis'
-import { build, msg } from '../helpers/build.js'
+import { build, msg, untilReady } from '../helpers/build.js'
 import { createRedisStore } from '../../src/store/index.js'
 import type { Store } from '../../src/store/types.js'
-import { REDIS_URL, deleteKeys, newPrefix, readyClient, until } from './helpers.js'
+import { REDIS_URL, readyClient, redisPrefixes } from '../helpers/redis.js'
+import { until } from '../helpers/until.js'
 
-const prefixes: string[] = []
+const newPrefix = redisPrefixes()
 const clients: Redis[] = []
 afterEach(async () => {
   for (const c of clients.splice(0)) c.disconnect()
-  await deleteKeys(prefixes.splice(0))
 })
 
 const SHOP = 'default'
@@ -30,7 +30,6 @@ const URGENT = { reason: 'complaint', priority: 'urgent' } as const
 
 async function setup (claimTimeoutMs = 60_000) {
   const prefix = newPrefix()
-  prefixes.push(prefix)
   const redis = await readyClient()
   const raw = new Redis(REDIS_URL)
   clients.push(redis, raw)
@@ -258,9 +257,8 @@ describe('a desk claiming straight from the Redis streams', () => {
 describe('over HTTP, with a desk on the streams', () => {
   it('the bot is silent while a desk holds the chat and answers again after its XACK', async () => {
     const prefix = newPrefix()
-    prefixes.push(prefix)
     const app = await build({ env: { REDIS_URL, REDIS_PREFIX: prefix } })
-    await until(async () => (await app.inject({ method: 'GET', url: '/readyz' })).statusCode === 200, 'the app to reach Redis')
+    await untilReady(app)
     const raw = new Redis(REDIS_URL)
     clients.push(raw)
     const desk = new Desk(raw, `${prefix}{${SHOP}}:`)

@@ -7,16 +7,15 @@
  */
 import { describe, it, expect, afterEach } from 'vitest'
 import { Redis } from 'ioredis'
-import { build, msg } from '../helpers/build.js'
+import { build, msg, untilReady } from '../helpers/build.js'
 import { createRedisStore } from '../../src/store/index.js'
 import type { Store } from '../../src/store/types.js'
-import { REDIS_URL, deleteKeys, newPrefix, readyClient, until } from './helpers.js'
+import { REDIS_URL, readyClient, redisPrefixes } from '../helpers/redis.js'
 
-const prefixes: string[] = []
+const newPrefix = redisPrefixes()
 const clients: Redis[] = []
 afterEach(async () => {
   for (const c of clients.splice(0)) c.disconnect()
-  await deleteKeys(prefixes.splice(0))
 })
 
 const SHOP = 'default'
@@ -25,7 +24,7 @@ type App = Awaited<ReturnType<typeof build>>
 /** An app instance on the shared prefix, once its Redis connection is up (it refuses, not queues, before). */
 async function instance (prefix: string): Promise<App> {
   const app = await build({ env: { REDIS_URL, REDIS_PREFIX: prefix } })
-  await until(async () => (await app.inject({ method: 'GET', url: '/readyz' })).statusCode === 200, 'the instance to reach Redis')
+  await untilReady(app)
   return app
 }
 
@@ -45,7 +44,6 @@ async function pendingBy (r: Redis, stream: string): Promise<Map<string, string>
 describe('Redis queue under concurrent claims', () => {
   it('two app instances racing many agents: every ticket is claimed exactly once', async () => {
     const prefix = newPrefix()
-    prefixes.push(prefix)
     const apps = [await instance(prefix), await instance(prefix)]
     const N = 60
     const enqueued: string[] = []
@@ -91,7 +89,6 @@ describe('Redis queue under concurrent claims', () => {
 
   it('expired claims raced by two store instances: each ticket is reclaimed exactly once', async () => {
     const prefix = newPrefix()
-    prefixes.push(prefix)
     const stores: Store[] = []
     for (let i = 0; i < 2; i++) {
       const redis = await readyClient()
@@ -123,7 +120,6 @@ describe('Redis queue under concurrent claims', () => {
 describe('Redis layout for desks in other languages', () => {
   it('streams q:urgent / q:normal with group "agents", a ticket hash and a chat list per ticket', async () => {
     const prefix = newPrefix()
-    prefixes.push(prefix)
     const app = await instance(prefix)
     const post = async (text: string, conversationId: string) =>
       (await app.inject({ method: 'POST', url: '/v1/messages', payload: msg(text, { conversationId, buyerId: `buyer-${conversationId}` }) })).json()
@@ -170,7 +166,6 @@ describe('Redis layout for desks in other languages', () => {
 
   it('a desk can follow new tickets through its own consumer group without touching the agents group', async () => {
     const prefix = newPrefix()
-    prefixes.push(prefix)
     const app = await instance(prefix)
     const r = await raw()
     const stream = `${prefix}{${SHOP}}:q:normal`

@@ -8,16 +8,16 @@ import { describe, it, expect, afterEach } from 'vitest'
 import { Redis, ReplyError } from 'ioredis'
 import { build, msg } from '../helpers/build.js'
 import { createRedisClient, createRedisStore } from '../../src/store/index.js'
-import { REDIS_URL, deleteKeys, newPrefix, readyClient, until } from './helpers.js'
+import { REDIS_URL, readyClient, redisPrefixes } from '../helpers/redis.js'
+import { until } from '../helpers/until.js'
 import { TcpProxy } from './tcp-proxy.js'
 
-const prefixes: string[] = []
+const newPrefix = redisPrefixes()
 const proxies: TcpProxy[] = []
 const clients: Redis[] = []
 afterEach(async () => {
   await Promise.all(proxies.splice(0).map((p) => p.close()))
   for (const c of clients.splice(0)) c.disconnect()
-  await deleteKeys(prefixes.splice(0))
 })
 
 interface Outcome { payload: ReturnType<typeof msg>; status: number; body: any; retryAfter?: string | string[] | number }
@@ -34,7 +34,6 @@ describe('Redis connection cut mid-run', () => {
     proxies.push(proxy)
     const port = await proxy.listen()
     const prefix = newPrefix()
-    prefixes.push(prefix)
     const app = await build({ env: { REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_PREFIX: prefix } })
     const ready = async () => (await app.inject({ method: 'GET', url: '/readyz' })).statusCode
     await until(async () => (await ready()) === 200, 'the service to reach Redis through the proxy')
@@ -124,7 +123,6 @@ describe('Redis up but refusing writes', () => {
     const redis = await readyClient()
     clients.push(redis)
     const prefix = newPrefix()
-    prefixes.push(prefix)
     const store = createRedisStore({ redis, prefix })
     // reads still work in these states; the commit script is the write that gets refused
     const scripts = redis as unknown as Record<string, unknown>
@@ -148,7 +146,6 @@ describe('Redis not connected yet', () => {
     clients.push(redis)
     expect(redis.status).not.toBe('ready')
     const prefix = newPrefix()
-    prefixes.push(prefix)
     const store = createRedisStore({ redis, prefix })
     const now = Date.now()
     expect(await store.getConversation(SHOP, 'c1', now)).toEqual({})

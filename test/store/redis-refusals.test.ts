@@ -8,16 +8,15 @@ import { describe, it, expect, afterAll } from 'vitest'
 import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
 import { build, msg } from '../helpers/build.js'
-import { REDIS_URL, newPrefix, deleteKeys } from './helpers.js'
+import { REDIS_URL, redisPrefixes } from '../helpers/redis.js'
 
 const user = `ar-test-${randomUUID().slice(0, 8)}`
 const pass = randomUUID()
-const prefix = newPrefix()
+const newPrefix = redisPrefixes()
 afterAll(async () => {
   const admin = new Redis(REDIS_URL)
   await admin.call('ACL', 'DELUSER', user).catch(() => undefined)
   admin.disconnect()
-  await deleteKeys([prefix])
 })
 
 describe('Redis refusing scripts (NOPERM)', () => {
@@ -28,7 +27,7 @@ describe('Redis refusing scripts (NOPERM)', () => {
     const url = new URL(REDIS_URL)
     url.username = user
     url.password = pass
-    const app = await build({ env: { REDIS_URL: url.toString(), REDIS_PREFIX: prefix } })
+    const app = await build({ env: { REDIS_URL: url.toString(), REDIS_PREFIX: newPrefix() } })
 
     const answered = await app.inject({ method: 'POST', url: '/v1/messages', payload: msg('包邮吗') })
     expect(answered.statusCode).toBe(200)

@@ -3,22 +3,12 @@ import { mkdtemp, cp, readFile, writeFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { build, msg, MINI_RULES } from '../helpers/build.js'
+import { untilMatch } from '../helpers/until.js'
 
 async function copyRules (): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'live-rules-'))
   await cp(MINI_RULES, dir, { recursive: true })
   return dir
-}
-
-/** Polls until `check` passes or the bound runs out: file watching has no fixed latency. */
-async function eventually<T> (fn: () => Promise<T>, check: (v: T) => boolean, boundMs = 5000): Promise<T> {
-  const until = Date.now() + boundMs
-  let v = await fn()
-  while (!check(v) && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 50))
-    v = await fn()
-  }
-  return v
 }
 
 describe('J10: live reload', () => {
@@ -28,14 +18,14 @@ describe('J10: live reload', () => {
     const file = join(dir, 'shop.yaml')
     const good = await readFile(file, 'utf8')
     await writeFile(file, good.replace('    reply: 亲，全国包邮', '    replly: 亲，全国包邮'))
-    const status = await eventually(async () => (await app.inject({ method: 'GET', url: '/v1/rules/status' })).json(), (s) => s.lastError !== null)
+    const status = await untilMatch(async () => (await app.inject({ method: 'GET', url: '/v1/rules/status' })).json(), (s) => s.lastError !== null, 'the rejected save in the status')
     expect(status.lastError.message).toMatch(/shop\.yaml:\d+ \[free-shipping\] .*unknown field "replly"/)
     // the previous rules still answer
     const still = await app.inject({ method: 'POST', url: '/v1/messages', payload: msg('包邮吗') })
     expect(still.json().matched[0].ruleId).toBe('free-shipping')
     // the fix, with a new keyword, is live
     await writeFile(file, good.replace('keywords: [包邮, 运费, 发货, 几天到]', 'keywords: [包邮, 运费, 发货, 几天到, 顺丰]'))
-    const fixed = await eventually(async () => (await app.inject({ method: 'POST', url: '/v1/messages', payload: msg('发顺丰吗') })).json(), (r) => r.action === 'reply')
+    const fixed = await untilMatch(async () => (await app.inject({ method: 'POST', url: '/v1/messages', payload: msg('发顺丰吗') })).json(), (r) => r.action === 'reply', 'the fix to answer')
     expect(fixed.matched[0].ruleId).toBe('free-shipping')
     const after = (await app.inject({ method: 'GET', url: '/v1/rules/status' })).json()
     expect(after.lastError).toBeNull()

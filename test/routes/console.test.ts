@@ -3,7 +3,7 @@ import { describe, it, expect } from 'vitest'
 import type { AddressInfo } from 'node:net'
 import { createParser } from 'eventsource-parser'
 import { build, msg, DEMO_RULES } from '../helpers/build.js'
-import { until } from './browser.js'
+import { until } from '../helpers/until.js'
 
 const env = { AGENT_TOKEN: 'agent-token-1', OPERATOR_TOKEN: 'operator-token-1', RULES_DIR: DEMO_RULES }
 const agent = { authorization: 'Bearer agent-token-1' }

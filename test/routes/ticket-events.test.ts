@@ -6,7 +6,7 @@ import { describe, it, expect } from 'vitest'
 import { build, msg } from '../helpers/build.js'
 import { bothStores } from '../helpers/redis.js'
 import { receiver } from '../helpers/receiver.js'
-import { until } from '../store/helpers.js'
+import { until } from '../helpers/until.js'
 import { verifySignature } from '../../src/signing/signature.js'
 import type { ServiceEvent } from '../../src/events/bus.js'
 

@@ -3,7 +3,7 @@ import { describe, it, expect, afterEach } from 'vitest'
 import { QueueFeed, type QueueSnapshot } from '../../src/service/queue-feed.js'
 import { createEmbeddedStore } from '../../src/store/index.js'
 import type { Store } from '../../src/store/types.js'
-import { until } from './browser.js'
+import { until } from '../helpers/until.js'
 
 const stores: Store[] = []
 afterEach(async () => { await Promise.all(stores.splice(0).map((s) => s.close())) })

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { build, msg, MINI_RULES } from '../helpers/build.js'
 import { receiver } from '../helpers/receiver.js'
-import { until } from '../store/helpers.js'
+import { until } from '../helpers/until.js'
 import { verifySignature } from '../../src/signing/signature.js'
 
 afterEach(() => { delete process.env.TEST_SHOP_SECRET })

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { mkdtemp, cp, rm, mkdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { build, msg } from '../helpers/build.js'
+import { build, msg, untilReady } from '../helpers/build.js'
 import { bothStores } from '../helpers/redis.js'
 
 const SHOPS = fileURLToPath(new URL('../fixtures/rules-shops', import.meta.url))
@@ -20,22 +20,10 @@ afterEach(async () => {
 
 const stores = bothStores()
 
-/**
- * The service's Redis client refuses commands until connected (it never queues them), so a test
- * starts once /readyz says the store answers, as a load balancer would.
- */
-async function ready (a: Awaited<ReturnType<typeof build>>): Promise<void> {
-  const end = Date.now() + 5000
-  while ((await a.inject({ method: 'GET', url: '/readyz' })).statusCode !== 200) {
-    if (Date.now() > end) throw new Error('the store did not become ready within 5 s')
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
-
 describe.each(stores)('several shops (%s store)', (_name, env) => {
   async function app () {
     const a = await build({ rules: SHOPS, env: env() })
-    await ready(a)
+    await untilReady(a)
     const post = async (text: string, extra: Record<string, unknown>) => {
       const res = await a.inject({ method: 'POST', url: '/v1/messages', payload: msg(text, extra) })
       return { status: res.statusCode, body: res.json() }

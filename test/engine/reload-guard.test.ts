@@ -8,6 +8,7 @@ import { mkdtemp, cp, rm, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { MINI_RULES, build, msg } from '../helpers/build.js'
+import { until } from '../helpers/until.js'
 import { RuleRegistry } from '../../src/engine/registry.js'
 import { loadRulesDir } from '../../src/rules/load.js'
 import { placeholderProblems } from '../../src/rules/placeholders.js'
@@ -87,8 +88,7 @@ describe('reload guard', () => {
     const app = await build({ rules: dir })
     await edit(dir, ...TYPO)
     process.emit('SIGHUP')
-    const end = Date.now() + 5000
-    while (app.rules.status().reloads < 2 && Date.now() < end) await new Promise((r) => setTimeout(r, 20))
+    await until(() => app.rules.status().reloads >= 2, 'the SIGHUP reload')
     const status = (await app.inject('/v1/rules/status')).json()
     expect(status.lastReload.ok).toBe(false)
     expect(status.lastError.message).toContain('{positon}')
