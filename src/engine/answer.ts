@@ -4,7 +4,7 @@
  */
 import type { Catalog, Rule, SizeChart } from '../rules/schema.js'
 import type { Candidate } from '../matching/match.js'
-import type { PendingAsk } from '../store/types.js'
+import type { PendingAsk } from './types.js'
 import { extractMeasurements } from '../matching/measurements.js'
 import { recommendSize } from '../replies/size-chart.js'
 import { renderTemplate } from '../replies/template.js'

@@ -2,7 +2,7 @@
  * The bot's decision for one buyer message: reply, hand off, or stay silent — and why. Pure: the
  * conversation state and the clock come in, a decision comes out; the service layer stores it.
  */
-import type { ConversationState, HandoffReason, PendingAsk, Priority } from '../store/types.js'
+import type { Action, ConversationState, HandoffReason, PendingAsk, Priority } from './types.js'
 import { analyse, type Analysis, type Candidate, type Method } from '../matching/match.js'
 import { normalise } from '../matching/normalise.js'
 import { hasMeasurements } from '../matching/measurements.js'
@@ -31,7 +31,7 @@ export interface MatchedInfo {
 }
 
 export interface Decision {
-  action: 'reply' | 'handoff' | 'silent'
+  action: Action
   /** reply texts; handoff texts may hold {position} / {agents}, filled once the ticket exists */
   replies: string[]
   matched: MatchedInfo[]

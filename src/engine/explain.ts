@@ -3,7 +3,7 @@
  * which fired and won, which lost and to whom, which a `not` keyword vetoed. Shared by
  * POST /v1/rules/test and the operator CLI so both tell the same story.
  */
-import type { ConversationState } from '../store/types.js'
+import type { ConversationState } from './types.js'
 import { decide, type Decision } from './decide.js'
 import type { ShopEngine } from './engine.js'
 import { pickFirst } from './answer.js'

@@ -6,7 +6,9 @@ import type { CompiledShop, Entry, Role } from './compile.js'
 import { extractMeasurements } from './measurements.js'
 import type { MarkerHit } from './reading.js'
 
-export type Method = 'keyword' | 'regex' | 'figures' | 'catalog' | 'context' | 'classifier' | 'pinyin'
+/** How an answer was found (the response's `matched[].method`). */
+export const METHODS = ['keyword', 'regex', 'figures', 'catalog', 'context', 'classifier', 'pinyin'] as const
+export type Method = typeof METHODS[number]
 
 export interface Candidate {
   entry: Entry

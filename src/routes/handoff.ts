@@ -3,6 +3,7 @@ import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { shopIdSchema, errorSchema } from './schemas.js'
 import { DEFAULT_SHOP } from '../rules/load.js'
+import { handoffReasonSchema, prioritySchema } from '../engine/types.js'
 import { ERR_UNKNOWN_SHOP, ERR_TICKET_NOT_FOUND } from '../errors.js'
 import { agentAuth } from '../plugins/auth.js'
 import { previousChat, sendAgentReply } from '../service/agent-reply.js'
@@ -32,8 +33,8 @@ export const ticketSchema = z.object({
   shopId: z.string(),
   conversationId: z.string(),
   buyerId: z.string(),
-  priority: z.enum(['urgent', 'normal']),
-  reason: z.enum(['unmatched', 'human_request', 'complaint', 'closed_hours', 'own_case']),
+  priority: prioritySchema,
+  reason: handoffReasonSchema,
   status: z.enum(['waiting', 'claimed']),
   createdAt: z.number(),
   claimedAt: z.number().optional(),

@@ -1,5 +1,7 @@
 /** Zod schemas shared by routes: one schema validates a request and documents it in /docs. */
 import { z } from 'zod'
+import { METHODS } from '../matching/match.js'
+import { actionSchema, handoffReasonSchema, prioritySchema } from '../engine/types.js'
 import { SHOP_ID } from '../rules/load.js'
 
 // the same rule the loader applies to shop folder names, so every folder is reachable by its id
@@ -48,20 +50,20 @@ export const matchedSchema = z.object({
   ruleId: z.string(),
   intent: z.string(),
   keywords: z.array(z.string()),
-  method: z.enum(['keyword', 'regex', 'figures', 'catalog', 'context', 'classifier', 'pinyin']),
+  method: z.enum(METHODS),
   score: z.number().optional(),
   outcome: z.string().optional()
 })
 
 export const messageResponseSchema = z.object({
-  action: z.enum(['reply', 'handoff', 'silent']),
+  action: actionSchema,
   replies: z.array(z.object({ type: z.literal('text'), text: z.string() })),
   matched: z.array(matchedSchema),
   handoff: z.object({
     ticketId: z.string(),
     position: z.number().int(),
-    priority: z.enum(['urgent', 'normal']),
-    reason: z.enum(['unmatched', 'human_request', 'complaint', 'closed_hours', 'own_case']),
+    priority: prioritySchema,
+    reason: handoffReasonSchema,
     agentsOnline: z.number().int()
   }).optional(),
   degraded: z.boolean().optional()

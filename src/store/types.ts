@@ -5,8 +5,10 @@
  * single `commit` so that a crash never leaves half of it behind.
  */
 
-export type Priority = 'urgent' | 'normal'
-export type HandoffReason = 'unmatched' | 'human_request' | 'complaint' | 'closed_hours' | 'own_case'
+import type { ConversationState as DecisionState, HandoffReason, OpenTicketRef, PendingAsk, Priority } from '../engine/types.js'
+
+// declared by the engine, which decides with them; the stores keep them
+export type { HandoffReason, OpenTicketRef, PendingAsk, Priority }
 
 /** Who wrote a chat line: the buyer, the bot, or a human agent answering through the service. */
 export type ChatRole = 'buyer' | 'bot' | 'agent'
@@ -112,30 +114,8 @@ export interface ReplyStats {
   repliedLast24h: number
 }
 
-/** A question the bot asked and whose answer may arrive in the next message without keywords. */
-export interface PendingAsk {
-  kind: 'size'
-  /** id of the size chart that asked */
-  ruleId: string
-  /** figures already given (a buyer may send height first, weight later) */
-  heightCm?: number
-  weightJin?: number
-  /** epoch ms after which the ask is forgotten */
-  until: number
-}
-
-export interface OpenTicketRef {
-  id: string
-  status: 'waiting' | 'claimed'
-  agentId?: string
-}
-
-export interface ConversationState {
-  /** epoch ms of the buyer's previous message; absent on first contact */
-  lastSeenAt?: number
-  pending?: PendingAsk
-  /** the conversation's open ticket, if it has one */
-  ticket?: OpenTicketRef
+/** The conversation as a store keeps it: what the decision reads, and the service's own fields. */
+export interface ConversationState extends DecisionState {
   /** the channel its messages arrived on (absent: the default, 'webhook') */
   channel?: string
   /** the agent who last resolved a ticket of this conversation */
