@@ -185,8 +185,12 @@ function gate (analysis: Analysis, reading: Reading): Gated {
       // fragment inside such a story ("已经寄回去了 顺丰的"); for a size chart or a catalog it is the buyer
       // describing themselves ("上次M大了 158 92斤")
       const policyText = c.entry.kind === 'rule'
-      if (OWN_ACTS.has(clause.act) || (policyText && (clause.act === 'state' || (clause.act === 'plain' && reading.narrative)))) { mine = true; continue }
+      // with an order card every policy keyword is about that order ("中午之前能发出去吗 [订单x]")
+      if (OWN_ACTS.has(clause.act) || (policyText && (reading.card || clause.act === 'state' || (clause.act === 'plain' && reading.narrative)))) { mine = true; continue }
       if (clause.other !== undefined || clause.act === 'feedback') continue
+      // a corrected typo is a guess: it answers a clause that plainly asks, or one that is little more than
+      // the word ("退活?"), never a longer fragment ("给推荐一款呗" is no 给退)
+      if (c.method === 'pinyin' && clause.act !== 'question' && clause.end - clause.begin > c.specificity + TYPO_FRAGMENT) continue
       asks = true
     }
     if (mine) own = true
@@ -195,6 +199,8 @@ function gate (analysis: Analysis, reading: Reading): Gated {
   }
   return { answer, policy, own }
 }
+
+const TYPO_FRAGMENT = 2
 
 /** A guess (classifier, no keyword) only for a message that asks something and is nobody's own case. */
 function guessable (reading: Reading): boolean {

@@ -17,7 +17,9 @@
  * - `feedback`  praise, thanks, instructions for next time (发货真快, 下次检查一下)
  * - `state`     a report that something happened (已经签收, 收到了, 小了)
  * A clause that imagines a case (万一, 如果, 怕) or tells of another shop (别家) is no dispute, anomaly,
- * request or state.
+ * request or state from that word on ("…的话" from a few characters before it: 尺码不对的话能换吗).
+ * A same-day "when" (今天能送到吗, 下午能发吗) is about a parcel already on its way unless the message speaks
+ * of buying (今天下单今天能发吗). Price talk anywhere (少点呗, 便宜点) puts every clause on another topic.
  * - `plain`     none of these: a fragment ("运费险") or figures ("165 110斤")
  * The first five are the buyer's own case: a person must look at it.
  */
@@ -48,6 +50,8 @@ export interface Reading {
   otherTopic?: string
   /** the first clause read as the buyer's own case */
   own?: Clause
+  /** an order card or a masked order token came with it: every policy keyword is about that order */
+  card: boolean
 }
 
 // A lead word and its action word may have a little between them (麻烦尽快发, 赶紧给我发) but not a
@@ -60,7 +64,18 @@ const ENDS_PERFECTIVE = /了[啊呀哦的吧啦哈嘛]?$/
 const CLAUSE_TAIL = /^[啊呀呢哦哈亲]*$/
 
 
-const KEPT_INSIDE_IGNORE: ReadonlySet<MarkerKind> = new Set<MarkerKind>(['question', 'whether', 'generic', 'roughly', 'timing', 'feedback', 'connective'])
+const KEPT_INSIDE_IGNORE: ReadonlySet<MarkerKind> = new Set<MarkerKind>(['question', 'whether', 'generic', 'roughly', 'timing', 'feedback', 'connective', 'today', 'purchase'])
+// A question word inside praise asks nothing: 可以 in 速度可以, 好 in 态度好.
+const ASKING: ReadonlySet<MarkerKind> = new Set<MarkerKind>(['question', 'whether'])
+// "尺码不对的话能换吗": 的话 closes a condition that began a few characters before it; what follows is imagined too.
+const CONDITION_BACK = 5
+// Waiting told in figures: 都等三天了, 等了一个星期, 都5天了 (the digits of a masked <num> are gone).
+const WAITED = /(?:都|等了?|已经)(?:快|好|整整)?[0-9一二两三四五六七八九十几半]*(?:个)?(?:天|周|星期|礼拜|月|小时)了/
+// Questions without a question word: 正不正, 包不包邮, 有没有 (A-not-A), 顺丰还是中通 (either-or; 还是没 is
+// "still not"), 包邮不 (a closing 不 or 没).
+const QUESTION_FORM = /(\p{Script=Han})[不没]\1|还是(?![没不])\p{Script=Han}|\p{Script=Han}[不否][啊呀呢哦]*$/u
+// "发出来没有", "退没有": a verb, then 没有 / 没 closing the clause, asks whether it happened yet.
+const ENDS_NOT_YET = /[发寄到退收处理好来回去出账][了]?(?:没有|没)[啊呀呢哦]*$/
 
 export interface ReadInput {
   key: string
@@ -78,8 +93,12 @@ export function readClauses (input: ReadInput): Reading {
   const { key } = input
   // an ignore phrase (还不错, 退得了吗) vetoes the case-like markers inside it, not its question word or its praise
   const ignore = input.markers.filter((m) => m.kind === 'ignore')
+  const praise = input.markers.filter((m) => m.kind === 'feedback')
   const hits = (ignore.length === 0 ? [...input.markers] : input.markers.filter((m) => m.kind !== 'ignore' && (KEPT_INSIDE_IGNORE.has(m.kind) || !ignore.some((i) => i.begin <= m.begin && i.end >= m.end))))
+    .filter((m) => !ASKING.has(m.kind) || !praise.some((p) => p.begin <= m.begin && p.end >= m.end && p.end - p.begin > m.end - m.begin))
     .sort((a, b) => a.begin - b.begin || b.end - a.end)
+  const price = hits.find((h) => h.kind === 'price_talk')
+  const purchased = hits.some((h) => h.kind === 'purchase')
   const acts = input.requestActs ?? []
 
   // clause boundaries: where a separator stood, and before each connective
@@ -103,19 +122,27 @@ export function readClauses (input: ReadInput): Reading {
       const h = hits[next++]!
       if (h.begin >= begin && h.end <= end) inClause.push(h)
     }
+    // "万一尺码不对能换吗" imagines a case, "之前别家等了一周" tells of another shop: neither is the buyer's
+    // case, from the hypothetical word on (…的话 reaches back a few characters)
+    const conditions = inClause.filter((h) => h.kind === 'hypothetical')
+    const imaginedAt = (at: number): boolean => conditions.some((h) => at >= h.begin - (h.keyword === '的话' ? CONDITION_BACK : 0))
+    const real = conditions.length === 0 ? inClause : inClause.filter((h) => !imaginedAt(h.begin))
     const first = (kind: MarkerKind) => inClause.find((h) => h.kind === kind)
+    const firstReal = (kind: MarkerKind) => real.find((h) => h.kind === kind)
+    const text = key.slice(begin, end)
     const clause: Clause = { begin, end, act: 'plain' }
-    const other = first('other_topic')
+    const other = price ?? first('other_topic')
     if (other) clause.other = other.keyword
     const named = first('reference')
     const hasRef = reference || named !== undefined
-    // "万一尺码不对能换吗" imagines a case, "之前别家等了一周" tells of another shop: neither is the buyer's case here
-    const imagined = first('hypothetical') !== undefined
-    const hasState = !imagined && (first('state') !== undefined || ENDS_PERFECTIVE.test(key.slice(begin, end)))
+    const imagined = conditions.length > 0
+    const hasState = firstReal('state') !== undefined || (!imagined && ENDS_PERFECTIVE.test(text))
 
-    const decided = imagined ? undefined : first('dispute') ?? first('anomaly')
-    const request = imagined ? undefined : requestIn(key, inClause, acts, end)
-    const chase = inClause.find((h) => h.kind === 'chase' && (!h.keyword.startsWith('了') || CLAUSE_TAIL.test(key.slice(h.end, end))))
+    const waited = imagined ? null : WAITED.exec(text)
+    const decided = firstReal('dispute') ?? firstReal('anomaly') ?? (waited ? { kind: 'anomaly' as const, keyword: waited[0] } : undefined)
+    const request = requestIn(key, real, acts, end)
+    const chase = real.find((h) => h.kind === 'chase' && (!h.keyword.startsWith('了') || CLAUSE_TAIL.test(key.slice(h.end, end)))) ??
+      (!imagined && ENDS_NOT_YET.test(text) ? { keyword: '没有' } : undefined)
     if (first('future')) {
       clause.act = 'feedback'
       clause.by = first('future')!.keyword
@@ -132,16 +159,18 @@ export function readClauses (input: ReadInput): Reading {
       // "我的包裹是顺丰还是中通发的" asks about the one parcel it names
       clause.act = 'own_timing'
       clause.by = named.keyword
-    } else if (first('question') || askedAt.has(end)) {
-      const timing = first('timing')
+    } else if (first('question') || askedAt.has(end) || QUESTION_FORM.test(text)) {
+      // a same-day "when" with no word of buying: 今天能送到吗, 中午之前能发出去吗
+      const sameDay = purchased || imagined ? undefined : first('today')
+      const timing = first('timing') ?? sameDay
       // "已经寄回了 什么时候退" and "我的快递什么时候到" ask about one case; "一般几天到" asks the rule
       // "下单了大概多久能收到" asks the rule; "我的快递大概什么时候到" asks about the parcel it names
-      if (timing && !first('generic') && (hasRef || ((hasState || stated) && !first('roughly')))) {
+      if (timing && !first('generic') && (hasRef || sameDay !== undefined || ((hasState || stated) && !first('roughly')))) {
         clause.act = 'own_timing'
         clause.by = timing.keyword
       } else {
         clause.act = 'question'
-        clause.by = first('question')?.keyword ?? '?'
+        clause.by = first('question')?.keyword ?? (askedAt.has(end) ? '?' : QUESTION_FORM.exec(text)![0])
       }
     } else if (first('feedback')) {
       clause.act = 'feedback'
@@ -156,7 +185,7 @@ export function readClauses (input: ReadInput): Reading {
     if (!own && OWN_ACTS.has(clause.act)) own = clause
   }
   // an order card names the buyer's order: a bare fragment beside it ("[订单x] 退款进度") is about that order
-  const reading: Reading = { clauses, narrative: stated || input.orderCard === true }
+  const reading: Reading = { clauses, narrative: stated || input.orderCard === true, card: input.orderCard === true }
   const other = clauses.find((c) => c.other !== undefined)
   if (other) reading.otherTopic = other.other
   if (own) reading.own = own

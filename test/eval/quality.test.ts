@@ -1,10 +1,12 @@
 /**
  * Answer quality is the product: on our labelled buyer messages the bot must stay right when it
- * answers and leave the buyer's own case to a person. The realistic development set
- * (test/fixtures/realistic/dev.jsonl, ~70% must hand off, like real traffic) keeps precision ≥ 97%
- * and answers at most 1.5% of the messages a person must take; the older sets keep precision ≥ 97%
- * and coverage ≥ 90%. `npm run eval` prints the tables and every mistake when this fails.
- * first-read.jsonl is never read here: it is the honest held-out estimate, read once by the lead.
+ * answers and leave the buyer's own case to a person. The realistic development set is
+ * test/fixtures/realistic/dev.jsonl and first-read.jsonl together (1,640 messages, ~70% must hand off,
+ * like real traffic; first-read.jsonl was read once blind, then opened for tuning): it keeps precision
+ * ≥ 97% and answers at most 1.5% of the messages a person must take, each file on its own too; the older
+ * sets keep precision ≥ 97% and coverage ≥ 90%. `npm run eval` prints the tables and every mistake when
+ * this fails. sealed-*.jsonl are never read here: they are the honest held-out estimate, read once by
+ * the maintainers.
  */
 import { describe, it, expect, beforeAll } from 'vitest'
 import { readFile } from 'node:fs/promises'
@@ -26,20 +28,30 @@ beforeAll(async () => {
   engine = buildEngine(shops.get('default')!, config.CLASSIFIER ? [classifierFallback()] : [], { typos: config.TYPOS })
 })
 
+const DEVELOPMENT = ['realistic/dev.jsonl', 'realistic/first-read.jsonl']
+const development = async (): Promise<Labelled[]> => (await Promise.all(DEVELOPMENT.map(read))).flat()
+
 describe('answer quality on the realistic development set', () => {
-  it('looks like real traffic: a thousand messages, most of them for a person', async () => {
-    const dev = await read('realistic/dev.jsonl')
-    expect(dev.length).toBeGreaterThanOrEqual(1000)
+  it('looks like real traffic: at least 1,500 messages, most of them for a person', async () => {
+    const dev = await development()
+    expect(dev.length).toBeGreaterThanOrEqual(1500)
     const { overall } = evaluate(engine, dev)
     expect(overall.mustHandOff / overall.total).toBeGreaterThanOrEqual(0.6)
   })
 
   it('precision ≥ 97%, wrong answers on must-hand-off messages ≤ 1.5%, coverage ≥ 75%', async () => {
-    const report = evaluate(engine, await read('realistic/dev.jsonl'))
+    const report = evaluate(engine, await development())
     const { overall } = report
     expect(overall.precision, detail(report)).toBeGreaterThanOrEqual(0.97)
     expect(overall.wrongOnMustHandOff / overall.mustHandOff, detail(report)).toBeLessThanOrEqual(0.015)
     expect(overall.coverage).toBeGreaterThanOrEqual(0.75)
+  })
+
+  it.each(DEVELOPMENT)('%s on its own: precision ≥ 97%, wrong answers on must-hand-off messages ≤ 1.5%', async (file) => {
+    const report = evaluate(engine, await read(file))
+    const { overall } = report
+    expect(overall.precision, detail(report)).toBeGreaterThanOrEqual(0.97)
+    expect(overall.wrongOnMustHandOff / overall.mustHandOff, detail(report)).toBeLessThanOrEqual(0.015)
   })
 })
 

@@ -64,7 +64,10 @@ describe('clause reading', () => {
 describe('policy answers only to policy questions', () => {
   it.each([
     '我的退款怎么还没到', '已经寄回去了什么时候退', '包邮吗 我的快递到哪了', '帮我换个码', '尺码不对不想要了', '已经退货了',
-    '[订单x] 这个什么时候发', '只退了一半运费险呢', '催一下发货', '顺丰到哪了'
+    '[订单x] 这个什么时候发', '只退了一半运费险呢', '催一下发货', '顺丰到哪了',
+    // a same-day "when" with no word of buying, an order card, "why", waiting in figures, "V没有", wishes
+    '今天能送到吗', '下午能发出去吗 [订单x]', '前天拍的 今天能发不', '为什么只退了运费', '退款审核要多久 都等五天了',
+    '退的货寄出来没有', '裤子有点长 想换个码', '说是原路退回 可是一直没到', '我付完款就在等了好久没发货的话跟我说'
   ])('%s: the buyer\'s own case goes to a person', (text) => {
     const d = say(text)
     expect(d.action).toBe('handoff')
@@ -73,7 +76,8 @@ describe('policy answers only to policy questions', () => {
   })
 
   it.each([
-    ['你家发货真快', []], ['下次发货检查一下', []], ['这个冰箱什么颜色', []], ['屏幕尺寸多大', []]
+    ['你家发货真快', []], ['下次发货检查一下', []], ['这个冰箱什么颜色', []], ['屏幕尺寸多大', []],
+    ['发货速度可以 包装也好', []], ['别人家都包邮 便宜点呗', []], ['表盘尺寸多少', []]
   ])('%s: a keyword about something else answers nothing', (text, intents) => {
     const d = say(text)
     expect(d.action).toBe('handoff')
@@ -83,7 +87,9 @@ describe('policy answers only to policy questions', () => {
 
   it.each([
     ['不合适能退吗', 'return_policy'], ['我买的裙子不合适能退吗', 'return_policy'], ['昨天下的单 一般几天能到', 'shipping'],
-    ['发货真快 包邮吗', 'shipping'], ['上次M大了 158 92斤穿什么码', 'size'], ['999是什么颜色', 'shade']
+    ['发货真快 包邮吗', 'shipping'], ['上次M大了 158 92斤穿什么码', 'size'], ['999是什么颜色', 'shade'],
+    ['今天下单今天能发吗', 'shipping'], ['要是不合适 来回运费谁出', 'return_policy'], ['你家尺码正不正', 'size'],
+    ['退货的话要自己联系快递吗', 'return_policy']
   ])('%s: a general question is answered', (text, intent) => {
     const d = say(text)
     expect(d.action).toBe('reply')
