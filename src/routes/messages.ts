@@ -3,6 +3,7 @@ import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { messageBodySchema, messageResponseSchema, errorSchema } from './schemas.js'
 import { handleMessage } from '../service/handle-message.js'
+import { recordOutcome } from '../service/record-outcome.js'
 import { DEFAULT_SHOP } from '../rules/load.js'
 import { ERR_BAD_SIGNATURE, ERR_UNKNOWN_SHOP } from '../errors.js'
 import { requireToken } from '../plugins/auth.js'
@@ -46,20 +47,11 @@ const route: FastifyPluginAsyncZod<MessagesRouteOptions> = async (app, opts) => 
     const engine = app.rules.get(shopId)
     if (!engine) throw new ERR_UNKNOWN_SHOP(shopId)
     const end = app.metrics.decisionSeconds.startTimer()
-    const res = await handleMessage(engine, { ...req.body, shopId }, {
-      store: app.store,
-      log: req.log,
-      events: app.events,
-      onOutcome: (shop, r, duplicate) => {
-        app.metrics.messages.inc({ shop, action: r.action })
-        if (duplicate) app.metrics.duplicates.inc({ shop })
-        if (r.degraded) app.metrics.degraded.inc({ shop })
-        for (const m of r.matched) app.metrics.intents.inc({ shop, intent: m.intent, method: m.method })
-        if (r.handoff && !duplicate) app.metrics.handoffs.inc({ shop, reason: r.handoff.reason, priority: r.handoff.priority })
-        // a redelivery is the same message again, not more traffic
-        if (!duplicate) app.traffic.record(shop, engine.timeZone, Date.now(), r.action, r.matched.map((m) => m.intent))
-      }
-    })
+    const outcome = await handleMessage(engine, { ...req.body, shopId }, { store: app.store, log: req.log, events: app.events })
+    recordOutcome(app.metrics, shopId, outcome)
+    const res = outcome.response
+    // a redelivery is the same message again, not more traffic
+    if (!outcome.duplicate) app.traffic.record(shopId, engine.timeZone, Date.now(), res.action, res.matched.map((m) => m.intent))
     end()
     req.log.info({ action: res.action, intents: res.matched.map((m) => m.intent), handoff: res.handoff?.reason }, 'answered')
     return res

@@ -4,7 +4,7 @@
  * is stored; when the store is down an answerable message is still answered, a handoff is refused
  * with 503 so the platform retries.
  */
-import type { ConversationState, Store, TicketRef, ChatEntry, HandoffReason, Priority } from '../store/types.js'
+import type { CommitResult, ConversationState, Store, TicketRef, ChatEntry, HandoffReason, Priority } from '../store/types.js'
 import { decide, type Decision, type MatchedInfo } from '../engine/decide.js'
 import type { ShopEngine } from '../engine/engine.js'
 import { renderTemplate } from '../replies/template.js'
@@ -37,14 +37,16 @@ export interface MessageResponse {
   degraded?: boolean
 }
 
-/** What is stored for a messageId: the decision before the ticket existed. */
+/** What is stored for a messageId: the decision before the ticket existed (the replies as sent are the store's). */
 interface StoredBody {
   action: Decision['action']
-  replies: string[]
   matched: MatchedInfo[]
-  offlineReply?: string
   /** what the message was (conversation, type, text): a redelivery matches it, a reused id does not */
   fp?: string
+  /** records written before the store returned the final replies (kept for the idempotency TTL):
+   *  the decided replies, and the offline wording, to fill in as then */
+  replies?: string[]
+  offlineReply?: string
 }
 
 /**
@@ -69,9 +71,15 @@ export interface HandleDeps {
   log: WarnLogger
   now?: () => number
   pick?: Pick
-  onOutcome?: (shopId: string, res: MessageResponse, duplicate: boolean) => void
   /** receives ticket.created when this message opened a ticket (pass `app.events`) */
   events?: EventBus
+}
+
+/** What became of one message: the response, and whether it was a redelivery answered from the record. */
+export interface Outcome {
+  response: MessageResponse
+  /** the messageId had been committed before: nothing was decided or changed again */
+  duplicate: boolean
 }
 
 const ANALYTICS_TEXT_MAX = 200
@@ -80,8 +88,10 @@ const ANALYTICS_TEXT_MAX = 200
  * `channel`: the name of the channel the message arrived on ('webhook' for POST /v1/messages,
  * 'wechat', 'wecom', ...); recorded on the conversation, so agents' replies go back the same way
  * (app.channels.get(channel) sends them).
+ * Two store round trips: `receive` (the stored result of a redelivery, else the conversation) and
+ * `commit`, which records everything and returns the replies as the buyer sees them.
  */
-export async function handleMessage (engine: ShopEngine, msg: BuyerMessage, deps: HandleDeps, channel: string = DEFAULT_CHANNEL): Promise<MessageResponse> {
+export async function handleMessage (engine: ShopEngine, msg: BuyerMessage, deps: HandleDeps, channel: string = DEFAULT_CHANNEL): Promise<Outcome> {
   const { store, log } = deps
   const now = deps.now?.() ?? Date.now()
 
@@ -89,12 +99,9 @@ export async function handleMessage (engine: ShopEngine, msg: BuyerMessage, deps
   let state: ConversationState
   let storeUp = true
   try {
-    const committed = await store.getCommitted(msg.shopId, msg.messageId)
-    if (committed) {
-      replayOrRefuse(committed.body as StoredBody, msg, fp)
-      return finish(deps, msg.shopId, render(committed.body as StoredBody, committed.ticket), true)
-    }
-    state = await store.getConversation(msg.shopId, msg.conversationId, now)
+    const arrival = await store.receive(msg.shopId, msg.messageId, msg.conversationId, now)
+    if (arrival.committed) return replay(arrival.committed, msg, fp)
+    state = arrival.state
   } catch (err) {
     if (!isUnavailable(err)) throw err
     storeUp = false
@@ -104,24 +111,19 @@ export async function handleMessage (engine: ShopEngine, msg: BuyerMessage, deps
   }
 
   const decision = decide(engine, { type: msg.type, text: msg.text }, state, { now, pick: deps.pick })
-  const body: StoredBody = {
-    action: decision.action,
-    replies: decision.replies,
-    matched: decision.matched,
-    ...(decision.handoff?.offlineReply ? { offlineReply: decision.handoff.offlineReply } : {}),
-    fp
-  }
+  const body: StoredBody = { action: decision.action, matched: decision.matched, fp }
 
   const chat: ChatEntry[] = [{ role: 'buyer', text: msg.text ?? `[${msg.type}]`, at: now, messageId: msg.messageId, type: msg.type }]
   // the agent greets the buyer by name (quick replies' {buyer}); only the platform's nickname, nothing else about them
   if (msg.buyer?.nickname) chat[0]!.nickname = msg.buyer.nickname
-  // what the bot said goes to the agent too, the holding reply included (the store fills in {position}
-  // and, with nobody online, records the offline variant the buyer was shown; see render())
+  // what the bot said goes to the agent too, the holding reply included: the store fills in
+  // {position} and, with nobody online, records the offline wording instead; those are the replies
   if (decision.action !== 'silent') for (const r of decision.replies) chat.push({ role: 'bot', text: r, at: now })
   const holding = chat.at(-1)
-  if (decision.action === 'handoff' && holding?.role === 'bot' && offlineApplies(body.offlineReply, decision.handoff!.reason)) holding.offline = body.offlineReply
+  const offline = decision.handoff?.offlineReply
+  if (decision.action === 'handoff' && holding?.role === 'bot' && offline !== undefined && offlineApplies(decision.handoff!.reason)) holding.offline = offline
 
-  if (!storeUp) return degraded(deps, msg.shopId, decision, body)
+  if (!storeUp) return degraded(decision)
   try {
     const result = await store.commit({
       shopId: msg.shopId,
@@ -136,19 +138,20 @@ export async function handleMessage (engine: ShopEngine, msg: BuyerMessage, deps
       // analytics outlive the chat and are read by operators: phone, ID and address masked there
       unmatched: decision.unmatched && msg.text ? unmatchedOf(msg.text, dayKey(now, engine.timeZone)) : undefined,
       body,
-      channel
+      channel,
+      settled: true
     })
-    if (result.ticket?.created && !result.duplicate) {
+    // two copies racing: the one that lost the commit gets the winner's record, if it is the same message
+    if (result.duplicate) return replay(result, msg, fp)
+    if (result.ticket?.created) {
       const t = result.ticket
       deps.events?.emit({ type: 'ticket.created', shopId: msg.shopId, ticketId: t.id, conversationId: msg.conversationId, priority: t.priority, reason: t.reason, at: now })
     }
-    // two copies racing: the one that lost the commit gets the winner's record, if it is the same message
-    if (result.duplicate) replayOrRefuse(result.body as StoredBody, msg, fp)
-    return finish(deps, msg.shopId, render(result.body as StoredBody, result.ticket), result.duplicate)
+    return { response: respond(body, result), duplicate: false }
   } catch (err) {
     if (!isUnavailable(err)) throw err
     log.warn({ err: (err as Error).message, cause: (err as { cause?: unknown }).cause }, 'store unavailable at commit')
-    return degraded(deps, msg.shopId, decision, body)
+    return degraded(decision)
   }
 }
 
@@ -157,42 +160,47 @@ function unmatchedOf (text: string, day: string): { key: string; text: string; d
   return { key: matchKey(masked), text: masked.slice(0, ANALYTICS_TEXT_MAX), day }
 }
 
-function degraded (deps: HandleDeps, shopId: string, decision: Decision, body: StoredBody): MessageResponse {
-  // Nothing acknowledged may be lost: a handoff without a durable ticket is refused, not faked.
-  if (decision.action === 'handoff') throw new ERR_STORE_UNAVAILABLE()
-  return finish(deps, shopId, { ...render(body, undefined), degraded: true }, false)
+function replay (committed: CommitResult, msg: BuyerMessage, fp: string): Outcome {
+  const body = committed.body as StoredBody
+  replayOrRefuse(body, msg, fp)
+  return { response: respond(body, committed), duplicate: true }
 }
 
-/** Fills the queue position into the holding reply; the same stored body always renders the same. */
-function render (body: StoredBody, ticket: TicketRef | undefined): MessageResponse {
-  let texts = body.replies
-  if (ticket && body.action === 'handoff') {
-    const vars = { position: ticket.position, agents: ticket.agentsOnline }
-    // in open hours with nobody online, say so honestly instead of promising a quick answer
-    const holding = ticket.agentsOnline === 0 && offlineApplies(body.offlineReply, ticket.reason)
-      ? texts.slice(0, -1).concat(body.offlineReply!)
-      : texts
-    texts = holding.map((t) => renderTemplate(t, vars))
-  }
+function degraded (decision: Decision): Outcome {
+  // Nothing acknowledged may be lost: a handoff without a durable ticket is refused, not faked.
+  if (decision.action === 'handoff') throw new ERR_STORE_UNAVAILABLE()
+  const response = respond({ action: decision.action, matched: decision.matched }, { replies: decision.replies })
+  return { response: { ...response, degraded: true }, duplicate: false }
+}
+
+/** The response from what the store recorded: the replies as it filled them in, the ticket it placed. */
+function respond (body: StoredBody, recorded: { ticket?: TicketRef; replies?: string[] }): MessageResponse {
+  const texts = recorded.replies ?? legacyReplies(body, recorded.ticket)
   const res: MessageResponse = {
     action: body.action,
     replies: texts.map((text) => ({ type: 'text' as const, text })),
     matched: body.matched
   }
+  const ticket = recorded.ticket
   if (ticket && body.action === 'handoff') {
     res.handoff = { ticketId: ticket.id, position: ticket.position, priority: ticket.priority, reason: ticket.reason, agentsOnline: ticket.agentsOnline }
   }
   return res
 }
 
-/** Out of hours the closed reply already says it; a complaint keeps its apology. */
-function offlineApplies (offlineReply: string | undefined, reason: HandoffReason): boolean {
-  return offlineReply !== undefined && reason !== 'closed_hours' && reason !== 'complaint'
+/** A record from before the store filled in the replies: filled in here, as it was then. */
+function legacyReplies (body: StoredBody, ticket: TicketRef | undefined): string[] {
+  const texts = body.replies ?? []
+  if (!ticket || body.action !== 'handoff') return texts
+  const holding = ticket.agentsOnline === 0 && body.offlineReply !== undefined && offlineApplies(ticket.reason)
+    ? texts.slice(0, -1).concat(body.offlineReply)
+    : texts
+  return holding.map((t) => renderTemplate(t, { position: ticket.position, agents: ticket.agentsOnline }))
 }
 
-function finish (deps: HandleDeps, shopId: string, res: MessageResponse, duplicate: boolean): MessageResponse {
-  deps.onOutcome?.(shopId, res, duplicate)
-  return res
+/** Out of hours the closed reply already says it; a complaint keeps its apology. */
+function offlineApplies (reason: HandoffReason): boolean {
+  return reason !== 'closed_hours' && reason !== 'complaint'
 }
 
 function isUnavailable (err: unknown): boolean {

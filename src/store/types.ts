@@ -143,6 +143,9 @@ export interface CommitInput {
   body: unknown
   /** the channel the message arrived on, recorded on the conversation (absent: leave as is) */
   channel?: string
+  /** true when `receive` read this message's conversation just before: the queue was brought up to
+   *  date with desks' stream reads and lapsed claims then, and is not again (one settle per message) */
+  settled?: boolean
 }
 
 export interface TicketRef {
@@ -162,6 +165,18 @@ export interface CommitResult {
   duplicate: boolean
   body: unknown
   ticket?: TicketRef
+  /** the bot lines of `chat` as recorded, i.e. the replies as the buyer sees them: with a handoff,
+   *  {position} and {agents} filled in and, with no agent online, the `offline` wording instead.
+   *  Absent only in Redis records written before it existed (kept for the idempotency TTL). */
+  replies?: string[]
+}
+
+/** What a buyer message needs before its decision, in one look. */
+export interface Arrival {
+  /** the stored result when this messageId was committed before (a redelivery), else null */
+  committed: CommitResult | null
+  /** the conversation's state (empty for a redelivery, which is not decided again) */
+  state: ConversationState
 }
 
 export interface Ticket {
@@ -215,6 +230,8 @@ export interface Store {
   /** the stored result for a messageId already committed, or null */
   getCommitted(shopId: string, messageId: string): Promise<CommitResult | null>
   getConversation(shopId: string, conversationId: string, now: number): Promise<ConversationState>
+  /** getCommitted, else getConversation, in one round trip: what the webhook path reads */
+  receive(shopId: string, messageId: string, conversationId: string, now: number): Promise<Arrival>
   commit(input: CommitInput): Promise<CommitResult>
 
   /** oldest urgent ticket first, then oldest normal; waits up to waitMs for one; null when none.

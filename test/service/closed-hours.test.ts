@@ -25,7 +25,7 @@ const message = (text: string): BuyerMessage => ({ messageId: `night-${++n}`, co
 describe.each(stores)('J9 outside business hours (%s store)', (_name, makeStore) => {
   it('an unanswered question gets the closed reply and is queued for the morning', async () => {
     const store = await makeStore()
-    const res = await handleMessage(engine, message('我的快递到哪了'), { store, log, now: () => NIGHT, pick: pickFirst })
+    const { response: res } = await handleMessage(engine, message('我的快递到哪了'), { store, log, now: () => NIGHT, pick: pickFirst })
     expect(res.action).toBe('handoff')
     expect(res.handoff).toMatchObject({ reason: 'closed_hours', priority: 'normal' })
     expect(res.replies.map((r) => r.text).join()).toContain('下班')
@@ -35,7 +35,7 @@ describe.each(stores)('J9 outside business hours (%s store)', (_name, makeStore)
 
   it('a complaint at night keeps its urgency and its apology', async () => {
     const store = await makeStore()
-    const res = await handleMessage(engine, message('我要投诉 你们是骗子'), { store, log, now: () => NIGHT, pick: pickFirst })
+    const { response: res } = await handleMessage(engine, message('我要投诉 你们是骗子'), { store, log, now: () => NIGHT, pick: pickFirst })
     expect(res.handoff).toMatchObject({ reason: 'complaint', priority: 'urgent' })
     expect(res.replies[0]!.text).toContain('抱歉')
     expect(res.replies.at(-1)!.text).toContain('下班')
@@ -43,7 +43,7 @@ describe.each(stores)('J9 outside business hours (%s store)', (_name, makeStore)
 
   it('a complaint at night gets one reply, not "a supervisor now" beside "we are closed" (#14)', async () => {
     const store = await makeStore()
-    const res = await handleMessage(engine, message('我要投诉 你们是骗子'), { store, log, now: () => NIGHT, pick: pickFirst })
+    const { response: res } = await handleMessage(engine, message('我要投诉 你们是骗子'), { store, log, now: () => NIGHT, pick: pickFirst })
     expect(res.replies).toHaveLength(1)
     expect(res.replies[0]!.text).not.toContain('请稍等')
     expect(res.replies[0]!.text).toBe(engine.rules.hours!.closed_complaint_reply)
@@ -52,14 +52,14 @@ describe.each(stores)('J9 outside business hours (%s store)', (_name, makeStore)
   it('without closed_complaint_reply a complaint at night gets closed_reply alone', async () => {
     const store = await makeStore()
     const plain = { ...engine, rules: { ...engine.rules, hours: { ...engine.rules.hours!, closed_complaint_reply: undefined } } }
-    const res = await handleMessage(plain, message('我要投诉 你们是骗子'), { store, log, now: () => NIGHT, pick: pickFirst })
+    const { response: res } = await handleMessage(plain, message('我要投诉 你们是骗子'), { store, log, now: () => NIGHT, pick: pickFirst })
     expect(res.replies.map((r) => r.text)).toEqual([engine.rules.hours!.closed_reply])
     expect(res.handoff).toMatchObject({ reason: 'complaint', priority: 'urgent' })
   })
 
   it('what the rules answer is still answered at night', async () => {
     const store = await makeStore()
-    const res = await handleMessage(engine, message('包邮吗'), { store, log, now: () => NIGHT, pick: pickFirst })
+    const { response: res } = await handleMessage(engine, message('包邮吗'), { store, log, now: () => NIGHT, pick: pickFirst })
     expect(res).toMatchObject({ action: 'reply', matched: [{ intent: 'shipping' }] })
   })
 })

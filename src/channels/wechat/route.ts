@@ -9,7 +9,7 @@ import { z } from 'zod'
 import { handleMessage, type BuyerMessage, type MessageResponse } from '../../service/handle-message.js'
 import { ERR_CHANNEL_NOT_CONFIGURED, ERR_CHANNEL_SIGNATURE, ERR_UNKNOWN_SHOP } from '../../errors.js'
 import { SHOP_ID } from '../../rules/load.js'
-import { recordOutcome } from '../outcome.js'
+import { recordOutcome } from '../../service/record-outcome.js'
 import { rawBodies } from '../raw-body.js'
 import { signedBy, verifyPush, type SignedQuery } from './verify.js'
 import { mapInbound } from './inbound.js'
@@ -64,7 +64,11 @@ const route: FastifyPluginAsync<WeChatRouteOptions> = async (app, opts) => {
       ...(inbound.text !== undefined ? { text: inbound.text } : {})
     }
     let duplicate = false
-    const work = handleMessage(engine, msg, { store: app.store, log: req.log, onOutcome: recordOutcome(app.metrics, (d) => { duplicate = d }) }, WECHAT)
+    const work = handleMessage(engine, msg, { store: app.store, log: req.log }, WECHAT).then((outcome) => {
+      recordOutcome(app.metrics, shopId, outcome)
+      duplicate = outcome.duplicate
+      return outcome.response
+    })
     const passive = v.account.kind === 'official_account' && !v.json
     const deferredKey = `deferred:${msg.messageId}`
 

@@ -18,7 +18,7 @@ import { TEXT_MAX } from '../../routes/schemas.js'
 import type { TokenCache } from '../access-token.js'
 import type { ChannelState } from '../state/types.js'
 import type { WeComAccount } from '../settings.js'
-import { recordOutcome } from '../outcome.js'
+import { recordOutcome } from '../../service/record-outcome.js'
 import { syncMsg, wecomTokenSource, type KfMessage } from './api.js'
 import { withToken } from './sender.js'
 import { cursorKey, WECOM, wecomConversationId, wecomWindowKey, WECOM_WINDOW_MS } from './conversation.js'
@@ -78,7 +78,9 @@ async function decideOne (deps: SyncDeps, shopId: string, account: WeComAccount,
   }
   await deps.state.openWindow(wecomWindowKey(account.corp_id, m.open_kfid, m.external_userid), WECOM_WINDOW_MS)
   // a store outage throws here: the cursor stays before this page and the next callback reads it again
-  const res = await handleMessage(engine, msg, { store: deps.store, log: deps.log, onOutcome: recordOutcome(deps.metrics) }, WECOM)
+  const outcome = await handleMessage(engine, msg, { store: deps.store, log: deps.log }, WECOM)
+  recordOutcome(deps.metrics, shopId, outcome)
+  const res = outcome.response
   if (res.replies.length === 0) return
   await deps.outbox.enqueue({ id: `${msg.messageId}:bot`, shopId, conversationId: msg.conversationId, buyerId: msg.buyerId, channel: WECOM, role: 'bot', text: res.replies.map((r) => r.text).join('\n\n'), sentAt: Date.now() })
   deps.wake()

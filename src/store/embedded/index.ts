@@ -145,6 +145,11 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): Store {
       return { ...state }
     },
 
+    async receive (shop, messageId, conversationId, now) {
+      const committed = await this.getCommitted(shop, messageId)
+      return committed ? { committed, state: {} } : { committed: null, state: await this.getConversation(shop, conversationId, now) }
+    },
+
     async commit (input: CommitInput): Promise<CommitResult> {
       const { shopId: shop, now } = input
       const idem = committed.get(k(shop, input.messageId))
@@ -161,6 +166,7 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): Store {
       else if (input.pending) conv.pending = input.pending
 
       let ref: TicketRef | undefined
+      let lines = input.chat
       let open = conv.ticket ? tickets.get(k(shop, conv.ticket.id)) : undefined
       if (open && !input.handoff) open.chat.push(...input.chat)
       if (!input.handoff) remember(shop, input.conversationId, input.chat.map((c) => (open ? { ...c, ticketId: open.id } : { ...c })), now)
@@ -190,7 +196,7 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): Store {
         ref = { id: open.id, position, priority: open.priority, reason: open.reason, created, agentsOnline: online(shop, now) }
         // the bot's holding reply names the queue position: the agent sees it filled in as the buyer did
         const vars = { position: ref.position, agents: ref.agentsOnline }
-        const lines = input.chat.map((c) => {
+        lines = input.chat.map((c) => {
           if (c.role !== 'bot') return c
           const { offline, ...entry } = c
           // with nobody online the buyer was told so
@@ -211,9 +217,10 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): Store {
         day.set(input.unmatched.key, u)
       }
       convs.set(key, conv)
-      const result: CommitResult = { duplicate: false, body: structuredClone(input.body), ...(ref ? { ticket: ref } : {}) }
+      const replies = lines.filter((c) => c.role === 'bot').map((c) => c.text)
+      const result: CommitResult = { duplicate: false, body: structuredClone(input.body), ...(ref ? { ticket: ref } : {}), replies }
       committed.set(k(shop, input.messageId), { result, expires: now + idemTtl })
-      return { ...result, body: structuredClone(result.body) }
+      return { ...result, body: structuredClone(result.body), replies: [...replies] }
     },
 
     async claim (shop, agentId, waitMs, now = Date.now(), signal) {

@@ -4,15 +4,15 @@
  * {shop}; the layout is documented in README.md ("The queue in Redis") for consumers in other languages.
  * @see https://redis.io/docs/latest/develop/data-types/streams/
  */
-import { readFileSync, readdirSync } from 'node:fs'
 import { randomUUID } from 'node:crypto'
 import { Redis, ReplyError } from 'ioredis'
 import type {
-  AgentMessage, RequeuedTicket, CommitInput, CommitResult, ConversationHistory, ConversationState, Delivery, HandoffStats, HistoryEntry,
+  AgentMessage, Arrival, RequeuedTicket, CommitInput, CommitResult, ConversationHistory, ConversationState, Delivery, HandoffStats, HistoryEntry,
   ReplyResult, ReplyStats, Store, Ticket, TicketRef, UnmatchedCount, ChatEntry, QueueEntry
 } from '../types.js'
 import { ERR_NOT_TICKET_OWNER, ERR_TICKET_NOT_FOUND } from '../../errors.js'
 import { unavailable } from './unavailable.js'
+import { defineScripts } from './scripts.js'
 import { DAY, DEFAULTS, DEFAULT_CHANNEL, dayKey } from '../ticket-order.js'
 
 export interface RedisStoreOptions {
@@ -24,25 +24,6 @@ export interface RedisStoreOptions {
   /** how long a conversation's history (and its delivery records) is kept after its last message */
   historyTtlMs?: number
   historyMaxEntries?: number
-}
-
-const SCRIPT_NAMES = ['commit', 'conversation', 'claim', 'heartbeat', 'resolve', 'release', 'ticket', 'stats', 'reply', 'delivery', 'replystats', 'queue', 'pick', 'requeued'] as const
-type Scripts = Record<typeof SCRIPT_NAMES[number], (...args: Array<string | number>) => Promise<unknown>>
-
-const LUA_DIR = new URL('./lua/', import.meta.url)
-
-/** Loads lua/*.lua, each after the shared `_*.lua` files in name order; `name-N.lua` declares N keys. */
-function defineScripts (redis: Redis): Scripts {
-  const files = readdirSync(LUA_DIR).sort()
-  const prelude = files.filter((f) => f.startsWith('_') && f.endsWith('.lua')).map((f) => readFileSync(new URL(f, LUA_DIR), 'utf8')).join('\n')
-  for (const file of files) {
-    const m = /^([a-z]+)-(\d+)\.lua$/.exec(file)
-    if (!m) continue
-    if (typeof (redis as unknown as Record<string, unknown>)[`ar_${m[1]}`] === 'function') continue
-    redis.defineCommand(`ar_${m[1]}`, { numberOfKeys: Number(m[2]), lua: `${prelude}\n${readFileSync(new URL(file, LUA_DIR), 'utf8')}` })
-  }
-  const r = redis as unknown as Record<string, (...a: Array<string | number>) => Promise<unknown>>
-  return Object.fromEntries(SCRIPT_NAMES.map((n) => [n, (...a: Array<string | number>) => r[`ar_${n}`]!.call(redis, ...a)])) as Scripts
 }
 
 /** A client that fails fast while disconnected (so a webhook never hangs) and reconnects forever. */
@@ -149,8 +130,22 @@ export function createRedisStore (opts: RedisStoreOptions): Store {
   const connected = firstConnection(redis, FIRST_CONNECT_WAIT_MS)
   const base = (shop: string) => `${prefix}{${shop}}:`
   const parseRecord = (json: string, duplicate: boolean): CommitResult => {
-    const r = JSON.parse(json) as { body: unknown; ticket: TicketRef | null }
-    return { duplicate, body: r.body, ...(r.ticket ? { ticket: r.ticket } : {}) }
+    // `replies` is absent from records written before the commit returned them (kept 24 h)
+    const r = JSON.parse(json) as { body: unknown; ticket: TicketRef | null; replies?: string[] }
+    return { duplicate, body: r.body, ...(r.ticket ? { ticket: r.ticket } : {}), ...(r.replies ? { replies: r.replies } : {}) }
+  }
+  const toState = (flat: string[], now: number): ConversationState => {
+    const h = pairs(flat)
+    const state: ConversationState = {}
+    if (h.lastSeenAt) state.lastSeenAt = Number(h.lastSeenAt)
+    if (h.pending) {
+      const p = JSON.parse(h.pending) as ConversationState['pending']
+      if (p && p.until > now) state.pending = p
+    }
+    if (h.ticketId) state.ticket = { id: h.ticketId, status: h.ticketStatus as 'waiting' | 'claimed', ...(h.agentId ? { agentId: h.agentId } : {}) }
+    if (h.channel) state.channel = h.channel
+    if (h.lastAgentId) state.lastAgentId = h.lastAgentId
+    return state
   }
   let closed = false
 
@@ -178,20 +173,17 @@ export function createRedisStore (opts: RedisStoreOptions): Store {
       return json ? parseRecord(json, true) : null
     },
 
+    async receive (shop, messageId, conversationId, now): Promise<Arrival> {
+      await connected()
+      const b = base(shop)
+      const [record, conv] = await s.receive(`${b}idem:${messageId}`, `${b}conv:${conversationId}`, b, now, claimTimeoutMs).catch((e) => mapError(e)) as [string | null, string[]?]
+      return record ? { committed: parseRecord(record, true), state: {} } : { committed: null, state: toState(conv ?? [], now) }
+    },
+
     async getConversation (shop, conversationId, now): Promise<ConversationState> {
       await connected()
       const flat = await s.conversation(`${base(shop)}conv:${conversationId}`, base(shop), now, claimTimeoutMs).catch((e) => mapError(e)) as string[]
-      const h = pairs(flat)
-      const state: ConversationState = {}
-      if (h.lastSeenAt) state.lastSeenAt = Number(h.lastSeenAt)
-      if (h.pending) {
-        const p = JSON.parse(h.pending) as ConversationState['pending']
-        if (p && p.until > now) state.pending = p
-      }
-      if (h.ticketId) state.ticket = { id: h.ticketId, status: h.ticketStatus as 'waiting' | 'claimed', ...(h.agentId ? { agentId: h.agentId } : {}) }
-      if (h.channel) state.channel = h.channel
-      if (h.lastAgentId) state.lastAgentId = h.lastAgentId
-      return state
+      return toState(flat, now)
     },
 
     async commit (input: CommitInput): Promise<CommitResult> {
@@ -204,7 +196,7 @@ export function createRedisStore (opts: RedisStoreOptions): Store {
         input.handoff?.reason ?? '', input.handoff?.priority ?? '', randomUUID(),
         input.unmatched?.key ?? '', input.unmatched?.text ?? '', input.unmatched?.day ?? dayKey(input.now),
         JSON.stringify(input.body ?? null), idemTtl, convTtl, claimTimeoutMs, analyticsTtlSec,
-        input.channel ?? '', historyTtl, historyMax,
+        input.channel ?? '', historyTtl, historyMax, input.settled ? '0' : '1',
         ...input.chat.map((c) => JSON.stringify(c))
       ).catch((e) => mapError(e)) as [number, string]
       return parseRecord(reply[1], reply[0] === 1)

@@ -1,11 +1,12 @@
--- Shared by every script (prepended when loaded, before _settle.lua). All keys of one shop live
--- under ARGV[1], the shop's base prefix "<prefix>{<shop>}:", so they share one Redis Cluster slot
--- (hash tag). ARGV[1] base prefix, ARGV[2] now (epoch ms).
+-- Shared by every script (prepended when loaded, after the constants of scripts.ts and before
+-- _settle.lua). Every script's first two ARGV are the same:
+--   ARGV[1]  base   the shop's key prefix "<prefix>{<shop>}:"
+--   ARGV[2]  now    epoch ms (the caller's clock, so tests can move time)
+-- Hash tags: every key a script touches, declared in KEYS or not, starts with base, so all share
+-- the shop's hash tag {<shop>} and one Redis Cluster slot; undeclared keys are built from base only.
 local base = ARGV[1]
 local now = tonumber(ARGV[2])
--- Consumer that holds the entries of tickets back in the queue after a claim, so a desk's own
--- pending list (XPENDING ... <me>) only ever shows chats it still holds.
-local PARKED = '_queue'
+if not now then return redis.error_reply('AR_BAD_INPUT now is not a number') end
 
 local function ticket_reply(id)
   local t = base .. 'ticket:' .. id
@@ -34,8 +35,8 @@ local function count_first_claim(id, at)
   if redis.call('HGET', t, 'claimedAt') then return end
   redis.call('HSET', t, 'claimedAt', at)
   local createdAt = tonumber(redis.call('HGET', t, 'createdAt'))
-  if at - createdAt <= 180000 then redis.call('ZADD', base .. 'claimed-3m', createdAt, id) end
-  redis.call('ZREMRANGEBYSCORE', base .. 'claimed-3m', '-inf', now - 86400000)
+  if at - createdAt <= THREE_MINUTES_MS then redis.call('ZADD', base .. 'claimed-3m', createdAt, id) end
+  redis.call('ZREMRANGEBYSCORE', base .. 'claimed-3m', '-inf', now - DAY_MS)
 end
 
 -- Taken or closed: no longer waiting for the agent who served its buyer last.
@@ -68,7 +69,7 @@ local function to_queue(id)
   redis.call('ZADD', base .. 'waiting', redis.call('HGET', t, 'score'), id)
   redis.call('ZADD', base .. 'waiting-since', redis.call('HGET', t, 'createdAt'), id)
   redis.call('HSET', t, 'status', 'waiting', 'agentId', '', 'via', '')
-  redis.call('XCLAIM', redis.call('HGET', t, 'stream'), 'agents', PARKED, 0, redis.call('HGET', t, 'entry'), 'JUSTID')
+  redis.call('XCLAIM', redis.call('HGET', t, 'stream'), GROUP, PARKED, 0, redis.call('HGET', t, 'entry'), 'JUSTID')
   set_conv(id, 'waiting', '')
 end
 
@@ -76,7 +77,7 @@ end
 local function close_ticket(id)
   local t = base .. 'ticket:' .. id
   local stream, entry = redis.call('HGET', t, 'stream'), redis.call('HGET', t, 'entry')
-  redis.call('XACK', stream, 'agents', entry)
+  redis.call('XACK', stream, GROUP, entry)
   redis.call('XDEL', stream, entry)
   local conv = base .. 'conv:' .. redis.call('HGET', t, 'conversationId')
   if redis.call('HGET', conv, 'ticketId') == id then redis.call('HDEL', conv, 'ticketId', 'ticketStatus', 'agentId') end

@@ -16,7 +16,7 @@ local function group_of(stream)
       local k = g[i]
       if k == 'name' then name = g[i + 1] elseif k == 'last-delivered-id' then last = g[i + 1] elseif k == 'pending' then pending = g[i + 1] end
     end
-    if name == 'agents' then return { last = last, pending = pending } end
+    if name == GROUP then return { last = last, pending = pending } end
   end
   return nil
 end
@@ -35,7 +35,7 @@ end
 local function take_raw(id, timeout)
   local t = base .. 'ticket:' .. id
   local stream, entry = redis.call('HGET', t, 'stream'), redis.call('HGET', t, 'entry')
-  local p = redis.call('XPENDING', stream, 'agents', entry, entry, 1)[1]
+  local p = redis.call('XPENDING', stream, GROUP, entry, entry, 1)[1]
   if not p then
     count_first_claim(id, now)
     close_ticket(id)
@@ -56,7 +56,7 @@ local function check_stream_claim(id, timeout)
     redis.call('SREM', base .. 'stream-claims', id)
     return
   end
-  local p = redis.call('XPENDING', stream, 'agents', entry, entry, 1)[1]
+  local p = redis.call('XPENDING', stream, GROUP, entry, entry, 1)[1]
   if not p then
     close_ticket(id)
     redis.call('ZADD', base .. 'agents', 'GT', now, agent)
@@ -72,8 +72,8 @@ end
 -- last-delivered-id were taken by a desk's XREADGROUP. Bounded per call; false: more remain (the
 -- next call goes on, and claim-1.lua checks its pick once more).
 local function take_reads(i, last, timeout)
-  for _ = 1, 100 do
-    local id = redis.call('ZRANGEBYSCORE', base .. 'fresh', (i - 1) * 1e13, i * 1e13 - 1, 'LIMIT', 0, 1)[1]
+  for _ = 1, SETTLE_BATCH do
+    local id = redis.call('ZRANGEBYSCORE', base .. 'fresh', (i - 1) * PRIORITY_BAND, i * PRIORITY_BAND - 1, 'LIMIT', 0, 1)[1]
     if not id or not id_at_or_before(redis.call('HGET', base .. 'ticket:' .. id, 'entry'), last) then return true end
     take_raw(id, timeout)
   end
@@ -119,8 +119,8 @@ local function requeue_expired(timeout)
         local t = base .. 'ticket:' .. id
         redis.call('RPUSH', base .. 'requeued', cjson.encode({ ticketId = id, agentId = redis.call('HGET', t, 'agentId'),
           conversationId = redis.call('HGET', t, 'conversationId'), priority = redis.call('HGET', t, 'priority'), at = now }))
-        redis.call('LTRIM', base .. 'requeued', -1000, -1)
-        redis.call('PEXPIRE', base .. 'requeued', 86400000)
+        redis.call('LTRIM', base .. 'requeued', -REQUEUED_MAX, -1)
+        redis.call('PEXPIRE', base .. 'requeued', DAY_MS)
         to_queue(id)
       end
     end
@@ -149,10 +149,10 @@ local function take_waiting(id, agent, timeout)
   end
   local nxt = g and redis.call('XRANGE', stream, '(' .. g.last, '+', 'COUNT', 1)[1]
   if fresh and nxt and nxt[1] == entry then
-    redis.call('XREADGROUP', 'GROUP', 'agents', agent, 'COUNT', 1, 'STREAMS', stream, '>')
+    redis.call('XREADGROUP', 'GROUP', GROUP, agent, 'COUNT', 1, 'STREAMS', stream, '>')
     redis.call('HSET', base .. 'group-seen', priority, entry .. ' ' .. (g.pending + 1))
   else
-    redis.call('XCLAIM', stream, 'agents', agent, 0, entry, 'FORCE', 'JUSTID')
+    redis.call('XCLAIM', stream, GROUP, agent, 0, entry, 'FORCE', 'JUSTID')
   end
   mark_claimed(id, agent, now, now + timeout, 'http')
   return true

@@ -7,7 +7,7 @@ local agent, timeout = ARGV[3], tonumber(ARGV[4])
 settle(timeout)
 redis.call('ZADD', base .. 'agents', now, agent)
 -- agents unseen for a day are forgotten, so the set stays the size of the team
-redis.call('ZREMRANGEBYSCORE', base .. 'agents', '-inf', now - 86400000)
+redis.call('ZREMRANGEBYSCORE', base .. 'agents', '-inf', now - DAY_MS)
 
 -- settle() left the group's next undelivered entry as the oldest fresh ticket's, unless entries no
 -- ticket refers to lie before it: those are skipped (SETID), never handed out
@@ -15,10 +15,10 @@ local function deliver(stream, entry, priority)
   local g = groups[stream]
   local nxt = redis.call('XRANGE', stream, '(' .. g.last, '+', 'COUNT', 1)[1]
   if nxt and nxt[1] == entry then
-    redis.call('XREADGROUP', 'GROUP', 'agents', agent, 'COUNT', 1, 'STREAMS', stream, '>')
+    redis.call('XREADGROUP', 'GROUP', GROUP, agent, 'COUNT', 1, 'STREAMS', stream, '>')
   else
-    redis.call('XGROUP', 'SETID', stream, 'agents', entry)
-    redis.call('XCLAIM', stream, 'agents', agent, 0, entry, 'FORCE', 'JUSTID')
+    redis.call('XGROUP', 'SETID', stream, GROUP, entry)
+    redis.call('XCLAIM', stream, GROUP, agent, 0, entry, 'FORCE', 'JUSTID')
   end
   -- the group moved by this claim, not by a desk: the next settle() need not re-check raw claims
   redis.call('HSET', base .. 'group-seen', priority, entry .. ' ' .. (g.pending + 1))
@@ -39,7 +39,7 @@ local function preferred()
     return nil
   end
   local head = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-  if head[1] == mine[1] or math.floor(tonumber(head[2]) / 1e13) ~= math.floor(tonumber(score) / 1e13) then return nil end
+  if head[1] == mine[1] or math.floor(tonumber(head[2]) / PRIORITY_BAND) ~= math.floor(tonumber(score) / PRIORITY_BAND) then return nil end
   return mine[1]
 end
 local pick = preferred()
@@ -52,7 +52,7 @@ if pick then
     -- a desk read it off the stream: theirs; the usual order below
     take_raw(pick, timeout)
   else
-    redis.call('XCLAIM', stream, 'agents', agent, 0, entry, 'FORCE', 'JUSTID')
+    redis.call('XCLAIM', stream, GROUP, agent, 0, entry, 'FORCE', 'JUSTID')
     -- the group's pending count grew by this claim, not by a desk: keep settle()'s mark current
     if fresh and g and redis.call('HGET', base .. 'group-seen', priority) == g.last .. ' ' .. g.pending then
       redis.call('HSET', base .. 'group-seen', priority, g.last .. ' ' .. (g.pending + 1))
@@ -76,7 +76,7 @@ for _ = 1, 10 do
       deliver(stream, entry, priority)
     else
       -- FORCE: back in the pending list even if a stale desk acknowledged the parked entry
-      redis.call('XCLAIM', stream, 'agents', agent, 0, entry, 'FORCE', 'JUSTID')
+      redis.call('XCLAIM', stream, GROUP, agent, 0, entry, 'FORCE', 'JUSTID')
     end
     mark_claimed(id, agent, now, now + timeout, 'http')
     return ticket_reply(id)

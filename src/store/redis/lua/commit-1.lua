@@ -1,146 +1,212 @@
--- Everything one buyer message changes, atomically: the idempotency record, the conversation
--- state, the ticket (open, append, or upgrade to urgent) and the unanswered-question counters.
--- KEYS[1] idempotency key (<base>idem:<messageId>)
--- ARGV[3] conversationId  ARGV[4] buyerId  ARGV[5] lastSeenAt
--- ARGV[6] pending mode: keep | clear | set   ARGV[7] pending JSON
--- ARGV[8] handoff reason ('' for none)  ARGV[9] priority  ARGV[10] new ticket id
--- ARGV[11] unmatched key ('' for none)  ARGV[12] unmatched text  ARGV[13] day (YYYY-MM-DD)
--- ARGV[14] body JSON  ARGV[15] idempotency TTL ms  ARGV[16] conversation TTL ms
--- ARGV[17] claim timeout ms  ARGV[18] analytics TTL s  ARGV[19] channel ('' leaves it as is)
--- ARGV[20] history TTL ms  ARGV[21] history max entries  ARGV[22..] chat entries (JSON each)
-local existing = redis.call('GET', KEYS[1])
+-- commit: everything one buyer message changes, atomically: the idempotency record, the
+-- conversation state, the ticket (opened, appended to, or moved to the urgent queue), the chat and
+-- history lines, the unanswered-question counters; and the replies as the buyer sees them, queue
+-- position and offline wording filled in here and nowhere else, so a redelivery replays them as sent.
+--
+-- Input:
+--   KEYS[1]   <base>idem:<messageId>      the idempotency record
+--   ARGV[1]   base, ARGV[2] now           (_prelude.lua)
+--   ARGV[3]   conversationId
+--   ARGV[4]   buyerId
+--   ARGV[5]   lastSeenAt                  epoch ms
+--   ARGV[6]   pending mode                keep | clear | set
+--   ARGV[7]   pending JSON                (mode set)
+--   ARGV[8]   handoff reason              '' for no handoff
+--   ARGV[9]   handoff priority            urgent | normal
+--   ARGV[10]  new ticket id               used when the conversation has no open ticket
+--   ARGV[11]  unmatched key               '' when the message is not counted
+--   ARGV[12]  unmatched text
+--   ARGV[13]  unmatched day               YYYY-MM-DD in the shop's time zone
+--   ARGV[14]  body JSON                   kept byte for byte in the record
+--   ARGV[15]  idempotency TTL ms
+--   ARGV[16]  conversation TTL ms
+--   ARGV[17]  claim timeout ms
+--   ARGV[18]  analytics TTL s
+--   ARGV[19]  channel                     '' leaves it as is
+--   ARGV[20]  history TTL ms
+--   ARGV[21]  history max entries
+--   ARGV[22]  settle                      '1' catch up with desks first; '0' receive-2.lua just did
+--   ARGV[23..] chat entries               JSON each: {role, text, offline?, ...}; `offline` is the
+--                                          holding reply to show instead when no agent is online
+-- Output:
+--   { 1, record }   the messageId was committed before: nothing changed
+--   { 0, record }   committed now
+--   record = {"body":<ARGV[14]>,"ticket":<ref or null>,"replies":[bot lines as recorded]}
+--   ref    = {id, position, priority, reason, created, agentsOnline}
+--   error AR_BAD_INPUT ..., before any write, when an entry or number does not decode
+-- Keys not declared: conv:, history:, ticket:, chat:, q:<priority>, waiting, fresh, created, ...
+--   (README "The queue in Redis"), all under base, so in KEYS[1]'s hash tag (one cluster slot).
+local idem_key = KEYS[1]
+local conversation_id, buyer_id, last_seen_at = ARGV[3], ARGV[4], ARGV[5]
+local pending_mode, pending_json = ARGV[6], ARGV[7]
+local handoff_reason, handoff_priority, new_ticket_id = ARGV[8], ARGV[9], ARGV[10]
+local unmatched_key, unmatched_text, unmatched_day = ARGV[11], ARGV[12], ARGV[13]
+local body_json = ARGV[14]
+local idem_ttl, conv_ttl, claim_timeout, analytics_ttl = tonumber(ARGV[15]), tonumber(ARGV[16]), tonumber(ARGV[17]), tonumber(ARGV[18])
+local channel, history_ttl, history_max = ARGV[19], tonumber(ARGV[20]), tonumber(ARGV[21])
+local must_settle = ARGV[22] == '1'
+local FIRST_ENTRY = 23
+
+local existing = redis.call('GET', idem_key)
 if existing then return { 1, existing } end
 
 -- Check everything that can fail before the first write: a Lua error does not roll back the writes
 -- before it, so a chat entry cjson rejects (a lone surrogate's escape) once left a ticket waiting
 -- with an empty chat and no idempotency record, and every retry failed the same way.
+local function bad(what) return redis.error_reply('AR_BAD_INPUT ' .. what) end
 local entries = {}
-for i = 22, #ARGV do
+for i = FIRST_ENTRY, #ARGV do
   local ok, e = pcall(cjson.decode, ARGV[i])
   if not ok or type(e) ~= 'table' or type(e.text) ~= 'string' or (e.offline ~= nil and type(e.offline) ~= 'string') then
-    return redis.error_reply('AR_BAD_INPUT chat entry ' .. (i - 21) .. ' is not a JSON object with a text')
+    return bad('chat entry ' .. (i - FIRST_ENTRY + 1) .. ' is not a JSON object with a text')
   end
-  entries[i] = e
+  entries[#entries + 1] = { json = ARGV[i], e = e }
 end
-for _, n in ipairs({ 5, 15, 16, 17, 18, 20, 21 }) do
-  if not tonumber(ARGV[n]) then return redis.error_reply('AR_BAD_INPUT ARGV[' .. n .. '] is not a number') end
+if not tonumber(last_seen_at) then return bad('lastSeenAt is not a number') end
+if not (idem_ttl and conv_ttl and claim_timeout and analytics_ttl and history_ttl and history_max) then
+  return bad('a TTL, the claim timeout or the history length is not a number')
 end
-local ok_body = pcall(cjson.decode, ARGV[14])
-if not ok_body then return redis.error_reply('AR_BAD_INPUT the body is not JSON') end
+if not pcall(cjson.decode, body_json) then return bad('the body is not JSON') end
+if pending_mode == 'set' and not pcall(cjson.decode, pending_json) then return bad('the pending question is not JSON') end
+if handoff_reason ~= '' and handoff_priority ~= 'urgent' and handoff_priority ~= 'normal' then
+  return bad('the handoff priority is neither urgent nor normal')
+end
 
-settle(tonumber(ARGV[17]))
+if must_settle then settle(claim_timeout) end
 
-local conv = base .. 'conv:' .. ARGV[3]
-redis.call('HSET', conv, 'lastSeenAt', ARGV[5], 'buyerId', ARGV[4])
-if ARGV[19] ~= '' then redis.call('HSET', conv, 'channel', ARGV[19]) end
-if ARGV[6] == 'clear' then redis.call('HDEL', conv, 'pending')
-elseif ARGV[6] == 'set' then redis.call('HSET', conv, 'pending', ARGV[7]) end
+local conv = base .. 'conv:' .. conversation_id
+redis.call('HSET', conv, 'lastSeenAt', last_seen_at, 'buyerId', buyer_id)
+if channel ~= '' then redis.call('HSET', conv, 'channel', channel) end
+if pending_mode == 'clear' then redis.call('HDEL', conv, 'pending')
+elseif pending_mode == 'set' then redis.call('HSET', conv, 'pending', pending_json) end
 
 local ticket = redis.call('HGET', conv, 'ticketId')
 if ticket and redis.call('EXISTS', base .. 'ticket:' .. ticket) == 0 then
   redis.call('HDEL', conv, 'ticketId', 'ticketStatus', 'agentId')
   ticket = false
 end
--- The bot's holding reply names the queue position ({position}, {agents}); the agent sees it filled
--- in as the buyer did.
--- With nobody online the buyer was told so (the entry's `offline` variant).
--- Every entry also goes to the conversation's history (kept after resolve, bounded and expiring),
--- tagged with its ticket so the next agent can tell earlier tickets' chat from the current one.
-local history = base .. 'history:' .. ARGV[3]
-local function append_chat(id, position, agents)
-  for i = 22, #ARGV do
-    local entry = ARGV[i]
-    local e = entries[i]
-    if position then
-      if e.role == 'bot' then
-        if e.offline then
-          if agents == 0 then e.text = e.offline end
-          e.offline = nil
-        end
-        e.text = string.gsub(string.gsub(e.text, '{position}', tostring(position)), '{agents}', tostring(agents))
-        entry = cjson.encode(e)
-      end
-    end
-    if id then
-      redis.call('RPUSH', base .. 'chat:' .. id, entry)
-      e.ticketId = id
-    end
-    e.offline = nil
-    redis.call('RPUSH', history, cjson.encode(e))
-  end
-  if #ARGV >= 22 then
-    redis.call('LTRIM', history, -tonumber(ARGV[21]), -1)
-    redis.call('PEXPIRE', history, ARGV[20])
-  end
+
+-- The holding reply names the queue position ({position}) and the agents online ({agents}); with
+-- nobody online the buyer is told so instead (the entry's `offline` wording).
+local function fill(e, position, agents)
+  local text = e.text
+  if e.offline and agents == 0 then text = e.offline end
+  text = string.gsub(text, '{position}', tostring(position))
+  return (string.gsub(text, '{agents}', tostring(agents)))
 end
 
-local ref = 'null'
-if ARGV[8] ~= '' then
-  local created = 0
-  local function enqueue(id, priority)
-    local seq = redis.call('INCR', base .. 'seq')
-    local score = (priority == 'urgent' and 0 or 1) * 1e13 + seq
-    local stream = base .. 'q:' .. priority
-    if redis.call('EXISTS', stream) == 0 then
-      redis.call('XGROUP', 'CREATE', stream, 'agents', '0', 'MKSTREAM')
+-- The chat goes to the open ticket (for its agent) and to the conversation's history (kept after
+-- resolve, bounded and expiring), tagged with its ticket so the next agent can tell earlier tickets'
+-- chat from this one. Returns the bot's lines as recorded: the replies.
+local function record_chat(id, position, agents)
+  local chat, lines, replies = {}, {}, {}
+  for _, entry in ipairs(entries) do
+    local e, json = entry.e, entry.json
+    if e.role == 'bot' then
+      if position then
+        e.text = fill(e, position, agents)
+        e.offline = nil
+        json = cjson.encode(e)
+      end
+      replies[#replies + 1] = e.text
     end
-    local entry = redis.call('XADD', stream, '*', 'ticket', id, 'conversation', ARGV[3], 'priority', priority)
-    redis.call('HSET', base .. 'ticket:' .. id, 'priority', priority, 'score', score, 'stream', stream, 'entry', entry, 'delivered', '0')
-    -- the agent who served this buyer last gets it first when they claim (claim-1.lua)
-    local preferred = redis.call('HGET', base .. 'ticket:' .. id, 'preferred')
-    if preferred and not redis.call('HGET', base .. 'ticket:' .. id, 'claimedAt') then
-      redis.call('ZADD', base .. 'prefer:' .. preferred, score, id)
-      redis.call('PEXPIRE', base .. 'prefer:' .. preferred, 86400000)
-    end
-    redis.call('ZADD', base .. 'waiting', score, id)
-    -- never delivered yet: settle() watches these for a desk's XREADGROUP
-    redis.call('ZADD', base .. 'fresh', score, id)
+    chat[#chat + 1] = json
+    e.offline = nil
+    if id then e.ticketId = id end
+    lines[#lines + 1] = cjson.encode(e)
   end
+  if #lines > 0 then
+    if id then redis.call('RPUSH', base .. 'chat:' .. id, unpack(chat)) end
+    local history = base .. 'history:' .. conversation_id
+    redis.call('RPUSH', history, unpack(lines))
+    redis.call('LTRIM', history, -history_max, -1)
+    redis.call('PEXPIRE', history, history_ttl)
+  end
+  return replies
+end
+
+-- A new entry at the tail of the priority's stream, in the claim order and among the fresh
+-- (never delivered) tickets that settle() watches for a desk's XREADGROUP.
+local function enqueue(id, priority, preferred)
+  local seq = redis.call('INCR', base .. 'seq')
+  local score = (priority == 'urgent' and 0 or 1) * PRIORITY_BAND + seq
+  local stream = base .. 'q:' .. priority
+  local fields = { 'ticket', id, 'conversation', conversation_id, 'priority', priority }
+  local entry = redis.call('XADD', stream, 'NOMKSTREAM', '*', unpack(fields))
+  if not entry then
+    -- the shop's first ticket of this priority: the group reads from the start
+    redis.call('XGROUP', 'CREATE', stream, GROUP, '0', 'MKSTREAM')
+    entry = redis.call('XADD', stream, '*', unpack(fields))
+  end
+  redis.call('HSET', base .. 'ticket:' .. id, 'priority', priority, 'score', score, 'stream', stream, 'entry', entry, 'delivered', '0')
+  -- the agent who served this buyer last gets it first when they claim (claim-1.lua)
+  if preferred then
+    redis.call('ZADD', base .. 'prefer:' .. preferred, score, id)
+    redis.call('PEXPIRE', base .. 'prefer:' .. preferred, DAY_MS)
+  end
+  redis.call('ZADD', base .. 'waiting', score, id)
+  redis.call('ZADD', base .. 'fresh', score, id)
+end
+
+local ref, replies = nil, nil
+if handoff_reason ~= '' then
+  local created, priority, reason = false, nil, nil
   if not ticket then
-    ticket = ARGV[10]
-    redis.call('HSET', base .. 'ticket:' .. ticket, 'id', ticket, 'conversationId', ARGV[3], 'buyerId', ARGV[4],
-      'reason', ARGV[8], 'status', 'waiting', 'createdAt', now)
-    local last = redis.call('HGET', conv, 'lastAgentId')
-    if last and last ~= '' then redis.call('HSET', base .. 'ticket:' .. ticket, 'preferred', last) end
-    enqueue(ticket, ARGV[9])
+    ticket, priority, reason, created = new_ticket_id, handoff_priority, handoff_reason, true
+    local last_agent = redis.call('HGET', conv, 'lastAgentId')
+    if last_agent == '' then last_agent = false end
+    local t = base .. 'ticket:' .. ticket
+    redis.call('HSET', t, 'id', ticket, 'conversationId', conversation_id, 'buyerId', buyer_id,
+      'reason', reason, 'status', 'waiting', 'createdAt', now)
+    if last_agent then redis.call('HSET', t, 'preferred', last_agent) end
+    enqueue(ticket, priority, last_agent)
     redis.call('ZADD', base .. 'waiting-since', now, ticket)
     redis.call('ZADD', base .. 'created', now, ticket)
-    redis.call('ZREMRANGEBYSCORE', base .. 'created', '-inf', now - 86400000)
+    redis.call('ZREMRANGEBYSCORE', base .. 'created', '-inf', now - DAY_MS)
     redis.call('HSET', conv, 'ticketId', ticket, 'ticketStatus', 'waiting', 'agentId', '')
-    created = 1
   else
     local t = base .. 'ticket:' .. ticket
-    if ARGV[9] == 'urgent' and redis.call('HGET', t, 'priority') == 'normal' and redis.call('HGET', t, 'status') == 'waiting' then
-      -- a waiting chat turns into a complaint: it moves to the urgent stream
-      local old_stream, old_entry = redis.call('HGET', t, 'stream'), redis.call('HGET', t, 'entry')
-      redis.call('XACK', old_stream, 'agents', old_entry)
-      redis.call('XDEL', old_stream, old_entry)
-      redis.call('HSET', t, 'reason', ARGV[8])
-      enqueue(ticket, 'urgent')
+    local status, old_stream, old_entry, preferred, claimed_at
+    priority, reason, status, old_stream, old_entry, preferred, claimed_at =
+      unpack(redis.call('HMGET', t, 'priority', 'reason', 'status', 'stream', 'entry', 'preferred', 'claimedAt'))
+    if handoff_priority == 'urgent' and priority == 'normal' and status == 'waiting' then
+      -- A waiting chat turns into a complaint: it moves to the urgent stream. Unless a desk read its
+      -- entry since receive-2.lua settled (pending for a consumer other than the parked one): the
+      -- desk has it, and the next settle() records that.
+      local held = redis.call('XPENDING', old_stream, GROUP, old_entry, old_entry, 1)[1]
+      if not held or held[2] == PARKED then
+        redis.call('XACK', old_stream, GROUP, old_entry)
+        redis.call('XDEL', old_stream, old_entry)
+        priority, reason = 'urgent', handoff_reason
+        redis.call('HSET', t, 'reason', reason)
+        enqueue(ticket, priority, (preferred and not claimed_at) and preferred or false)
+      end
     end
   end
-  local t = base .. 'ticket:' .. ticket
-  local rank = redis.call('ZRANK', base .. 'waiting', ticket)
-  local online = redis.call('ZCOUNT', base .. 'agents', now - tonumber(ARGV[17]), '+inf')
-  append_chat(ticket, rank or 0, online)
-  ref = cjson.encode({ id = ticket, position = rank or 0, priority = redis.call('HGET', t, 'priority'),
-    reason = redis.call('HGET', t, 'reason'), created = created == 1, agentsOnline = online })
+  local position = redis.call('ZRANK', base .. 'waiting', ticket) or 0
+  local online = redis.call('ZCOUNT', base .. 'agents', now - claim_timeout, '+inf')
+  replies = record_chat(ticket, position, online)
+  ref = cjson.encode({ id = ticket, position = position, priority = priority, reason = reason,
+    created = created, agentsOnline = online })
 else
-  append_chat(ticket)
+  replies = record_chat(ticket, nil, nil)
 end
 
-if ARGV[11] ~= '' then
-  local day = base .. 'unmatched:' .. ARGV[13]
-  redis.call('ZINCRBY', day, 1, ARGV[11])
-  redis.call('EXPIRE', day, ARGV[18])
-  local ex = day .. ':ex:' .. ARGV[11]
-  redis.call('LREM', ex, 0, ARGV[12])
-  redis.call('LPUSH', ex, ARGV[12])
-  redis.call('LTRIM', ex, 0, 4)
-  redis.call('EXPIRE', ex, ARGV[18])
+if unmatched_key ~= '' then
+  local day = base .. 'unmatched:' .. unmatched_day
+  redis.call('ZINCRBY', day, 1, unmatched_key)
+  redis.call('EXPIRE', day, analytics_ttl)
+  local examples = day .. ':ex:' .. unmatched_key
+  redis.call('LREM', examples, 0, unmatched_text)
+  redis.call('LPUSH', examples, unmatched_text)
+  redis.call('LTRIM', examples, 0, 4)
+  redis.call('EXPIRE', examples, analytics_ttl)
 end
 
-redis.call('PEXPIRE', conv, ARGV[16])
-local record = '{"body":' .. ARGV[14] .. ',"ticket":' .. ref .. '}'
-redis.call('SET', KEYS[1], record, 'PX', ARGV[15])
+redis.call('PEXPIRE', conv, conv_ttl)
+local quoted = {}
+for i, r in ipairs(replies) do quoted[i] = cjson.encode(r) end
+-- built by hand: the body stays byte for byte, and cjson would write an empty list as {}
+local record = '{"body":' .. body_json .. ',"ticket":' .. (ref or 'null') .. ',"replies":[' .. table.concat(quoted, ',') .. ']}'
+redis.call('SET', idem_key, record, 'PX', idem_ttl)
 return { 0, record }

@@ -22,7 +22,7 @@ local err = owned(id, agent)
 if err then return err end
 if not claimed then
   redis.call('ZADD', base .. 'claims', now + timeout, id)
-  redis.call('XCLAIM', redis.call('HGET', t, 'stream'), 'agents', agent, 0, redis.call('HGET', t, 'entry'), 'JUSTID')
+  redis.call('XCLAIM', redis.call('HGET', t, 'stream'), GROUP, agent, 0, redis.call('HGET', t, 'entry'), 'JUSTID')
   redis.call('HSET', t, 'lastBeat', now)
 end
 redis.call('ZADD', base .. 'agents', now, agent)
@@ -44,9 +44,9 @@ if not redis.call('HGET', t, 'firstReplyAt') then
   redis.call('HSET', t, 'firstReplyAt', now)
   local createdAt = tonumber(redis.call('HGET', t, 'createdAt'))
   redis.call('ZADD', base .. 'replied', createdAt, id)
-  if now - createdAt <= 180000 then redis.call('ZADD', base .. 'replied-3m', createdAt, id) end
-  redis.call('ZREMRANGEBYSCORE', base .. 'replied', '-inf', now - 86400000)
-  redis.call('ZREMRANGEBYSCORE', base .. 'replied-3m', '-inf', now - 86400000)
+  if now - createdAt <= THREE_MINUTES_MS then redis.call('ZADD', base .. 'replied-3m', createdAt, id) end
+  redis.call('ZREMRANGEBYSCORE', base .. 'replied', '-inf', now - DAY_MS)
+  redis.call('ZREMRANGEBYSCORE', base .. 'replied-3m', '-inf', now - DAY_MS)
 end
 
 local record = cjson.encode({ id = msg, ticketId = id, conversationId = convId, buyerId = buyer, agentId = agent,

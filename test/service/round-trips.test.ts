@@ -1,0 +1,111 @@
+/**
+ * One buyer message costs two Redis round trips on the service's connection: `receive` (the
+ * redelivery's record, else the conversation after one settle) and `commit` (everything the message
+ * changes, and the replies as sent); a redelivery costs one. Counted with MONITOR on the real Redis:
+ * every command the store's connection sends, and the commands the scripts run (source "lua"), so the
+ * figure is commands, not timings.
+ * @see https://redis.io/docs/latest/commands/monitor/
+ */
+import { describe, it, expect, beforeAll, afterEach } from 'vitest'
+import { Redis } from 'ioredis'
+import type { ShopEngine } from '../../src/engine/engine.js'
+import { engineFor } from '../helpers/engine.js'
+import { handleMessage, type BuyerMessage } from '../../src/service/handle-message.js'
+import { pickFirst } from '../../src/engine/answer.js'
+import { DEMO_RULES } from '../helpers/build.js'
+import { createRedisStore, type Store } from '../../src/store/index.js'
+import { REDIS_URL, readyClient, redisPrefixes } from '../helpers/redis.js'
+import { until } from '../helpers/until.js'
+
+const log = { warn () {} }
+let engine: ShopEngine
+beforeAll(async () => { engine = await engineFor(DEMO_RULES) })
+
+const newPrefix = redisPrefixes()
+const clients: Redis[] = []
+afterEach(() => { for (const c of clients.splice(0)) c.disconnect() })
+
+interface Seen { sent: string[][]; lua: string[][] }
+
+/** The store on its own connection, and a MONITOR that records what that connection and the scripts run. */
+async function setup (): Promise<{ store: Store; count: (work: () => Promise<unknown>) => Promise<Seen> }> {
+  const redis = await readyClient()
+  const prefix = newPrefix()
+  clients.push(redis)
+  const store = createRedisStore({ redis, prefix })
+  const addr = /addr=(\S+)/.exec(await redis.client('INFO') as string)![1]!
+  const monitor = await new Redis(REDIS_URL).monitor()
+  clients.push(monitor)
+  const feed: Array<{ source: string; cmd: string[] }> = []
+  monitor.on('monitor', (_time: string, args: string[], source: string) => {
+    // scripts of other tests on the shared server run under other prefixes
+    if (source === addr || (source === 'lua' && args.some((a) => a.startsWith(prefix)))) feed.push({ source, cmd: [args[0]!.toLowerCase(), ...args.slice(1)] })
+  })
+  /** MONITOR lags behind: everything between two markers sent on the store's connection, once the second shows */
+  const marker = async (): Promise<number> => {
+    const m = `marker-${Math.random()}`
+    await redis.echo(m)
+    await until(() => feed.some((e) => e.cmd[1] === m), 'MONITOR to show the marker')
+    return feed.findIndex((e) => e.cmd[1] === m)
+  }
+  const count = async (work: () => Promise<unknown>): Promise<Seen> => {
+    const from = await marker()
+    await work()
+    const to = await marker()
+    const between = feed.slice(from + 1, to)
+    return { sent: between.filter((e) => e.source === addr).map((e) => e.cmd), lua: between.filter((e) => e.source === 'lua').map((e) => e.cmd) }
+  }
+  return { store, count }
+}
+
+let n = 0
+const message = (text: string, conversationId = `c-${++n}`): BuyerMessage => ({ messageId: `rt-${++n}`, conversationId, buyerId: `b-${n}`, shopId: 'default', type: 'text', text })
+const scripts = (s: Seen) => s.sent.map((c) => c[0])
+/** settle() looks at the consumer group of each of the two streams once */
+const settles = (s: Seen) => s.lua.filter((c) => c[0] === 'xinfo').length / 2
+
+describe('Redis round trips per buyer message', () => {
+  it('an answered message: two scripts (receive, commit), one settle', async () => {
+    const { store, count } = await setup()
+    const deps = { store, log, pick: pickFirst }
+    // the scripts are loaded on the first call (NOSCRIPT, then EVAL); from then on it is EVALSHA
+    await handleMessage(engine, message('包邮吗'), deps)
+    const seen = await count(async () => {
+      const { response } = await handleMessage(engine, message('包邮吗'), deps)
+      expect(response.action).toBe('reply')
+    })
+    expect(scripts(seen)).toEqual(['evalsha', 'evalsha'])
+    expect(settles(seen)).toBeLessThanOrEqual(1)
+  })
+
+  it('a handoff: two scripts, one settle, the holding reply filled in by the commit', async () => {
+    const { store, count } = await setup()
+    const deps = { store, log, pick: pickFirst }
+    await handleMessage(engine, message('我的快递到哪了'), deps)
+    let position = -1
+    const seen = await count(async () => {
+      const { response } = await handleMessage(engine, message('我的快递到哪了'), deps)
+      expect(response.action).toBe('handoff')
+      position = response.handoff!.position
+      expect(response.replies.map((r) => r.text).join('')).not.toMatch(/\{position\}|\{agents\}/)
+    })
+    expect(position).toBe(1)
+    expect(scripts(seen)).toEqual(['evalsha', 'evalsha'])
+    expect(settles(seen)).toBeLessThanOrEqual(1)
+    expect(seen.lua.filter((c) => c[0] === 'xadd')).toHaveLength(1)
+    if (process.env.PRINT_COMMANDS) console.log('handoff', seen.lua.length, seen.lua.map((c) => c[0]).join(' '))
+  })
+
+  it('a redelivery: one script, nothing settled or written', async () => {
+    const { store, count } = await setup()
+    const deps = { store, log, pick: pickFirst }
+    const msg = message('我的快递到哪了')
+    const first = await handleMessage(engine, msg, deps)
+    const seen = await count(async () => {
+      const again = await handleMessage(engine, msg, deps)
+      expect(again).toEqual({ ...first, duplicate: true })
+    })
+    expect(scripts(seen)).toEqual(['evalsha'])
+    expect(seen.lua.map((c) => c[0])).toEqual(['get'])
+  })
+})
