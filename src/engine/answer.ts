@@ -5,7 +5,7 @@
 import type { Catalog, Rule, SizeChart } from '../rules/schema.js'
 import type { Candidate } from '../matching/match.js'
 import type { PendingAsk } from './types.js'
-import { extractMeasurements } from '../matching/measurements.js'
+import type { Measurements } from '../matching/measurements.js'
 import { recommendSize } from '../replies/size-chart.js'
 import { renderTemplate } from '../replies/template.js'
 
@@ -27,8 +27,8 @@ export function answerRule (rule: Rule, pick: Pick): Answer {
   return { text: pick(rule.reply ?? ''), handoff: rule.handoff, outcome: 'reply' }
 }
 
-export function answerSize (chart: SizeChart, canonical: string, now: number, pending?: PendingAsk): Answer {
-  const found = extractMeasurements(canonical)
+/** `found`: the figures read from this message (src/matching/match.ts `readFigures`). */
+export function answerSize (chart: SizeChart, found: Measurements, now: number, pending?: PendingAsk): Answer {
   // figures given earlier in the conversation (height first, weight next message) still count
   const heightCm = found.heightCm ?? (pending?.ruleId === chart.id ? pending.heightCm : undefined)
   const weightJin = found.weightJin ?? (pending?.ruleId === chart.id ? pending.weightJin : undefined)

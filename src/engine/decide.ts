@@ -5,7 +5,6 @@
 import type { Action, ConversationState, HandoffReason, PendingAsk, Priority } from './types.js'
 import { analyse, type Analysis, type Candidate, type Method } from '../matching/match.js'
 import { normalise } from '../matching/normalise.js'
-import { hasMeasurements } from '../matching/measurements.js'
 import type { Catalog, Rule, SizeChart } from '../rules/schema.js'
 import { answerCatalog, answerRule, answerSize, pickRandom, type Answer, type Pick } from './answer.js'
 import type { ShopEngine } from './engine.js'
@@ -115,7 +114,7 @@ export function decide (engine: ShopEngine, msg: IncomingMessage, state: Convers
     return { ...h, replies: welcome.concat(info, h.replies), analysis, reading }
   }
 
-  const chosen = choose(engine, { ...analysis, candidates: gated.answer }, state, now, key, norm.canonical, analysis.candidates.length === 0 && guessable(reading))
+  const chosen = choose(engine, { ...analysis, candidates: gated.answer }, state, now, key, analysis.candidates.length === 0 && guessable(reading))
   if (chosen.length === 0) {
     return { ...handoff(engine, base, now, 'unmatched', 'normal', pick(rules.handoff.reply), [], true), analysis, reading }
   }
@@ -227,7 +226,7 @@ function analyseWithTypos (engine: ShopEngine, norm: { key: string; canonical: s
   if (first.vetoed.length > 0 || !engine.typos) return first
   const corrected = correctTypos(engine.compiled.typos, norm.key)
   if (corrected === undefined) return first
-  const second = analyse(engine.compiled, { key: corrected, canonical: norm.canonical })
+  const second = analyse(engine.compiled, { key: corrected, canonical: norm.canonical }, first.figures)
   if (second.candidates.length === 0 && second.escalate.length === 0 && second.human.length === 0) return first
   return { ...second, key: norm.key, correctedKey: corrected, candidates: second.candidates.map((c) => ({ ...c, method: 'pinyin' as const })) }
 }
@@ -248,11 +247,11 @@ function asksMore (key: string, chosen: Candidate[]): boolean {
 }
 
 /** One answer per intent, the most specific rule of each, in the order the buyer asked. */
-function choose (engine: ShopEngine, analysis: Analysis, state: ConversationState, now: number, key: string, canonical: string, mayGuess: boolean): Chosen[] {
+function choose (engine: ShopEngine, analysis: Analysis, state: ConversationState, now: number, key: string, mayGuess: boolean): Chosen[] {
   const best = new Map<string, Chosen>()
   // The bot asked for height and weight; a reply carrying figures answers it without keywords.
   const pending = state.pending && state.pending.until > now ? state.pending : undefined
-  const answersPending = pending !== undefined && hasMeasurements(canonical)
+  const answersPending = pending !== undefined && (analysis.figures.heightCm !== undefined || analysis.figures.weightJin !== undefined)
   for (const c of analysis.candidates) {
     // figures in answer to the size question are not item codes ("165" is no shade)
     if (answersPending && c.method === 'catalog') continue
@@ -312,7 +311,7 @@ function answerFor (
   }
   switch (c.entry.kind) {
     case 'rule': return [answerRule(src as Rule, pick)]
-    case 'size': return [answerSize(src as SizeChart, analysis.canonical, now, state.pending)]
+    case 'size': return [answerSize(src as SizeChart, analysis.figures, now, state.pending)]
     case 'catalog': return answerCatalog(src as Catalog, c.catalog!)
   }
 }

@@ -3,7 +3,7 @@
  * normalised text, then per rule the hits, vetoes and specificity. Pure: no I/O, no randomness.
  */
 import type { CompiledShop, Entry, Role } from './compile.js'
-import { extractMeasurements } from './measurements.js'
+import { extractMeasurements, type Measurements } from './measurements.js'
 import type { MarkerHit } from './reading.js'
 
 /** How an answer was found (the response's `matched[].method`). */
@@ -43,9 +43,12 @@ export interface Analysis {
   notHit: Set<number>
   /** the clause reading's markers found in the same pass */
   markers: MarkerHit[]
+  /** the buyer's height and weight in the message, read once */
+  figures: Measurements
 }
 
-interface Hit { keyword: string; begin: number; end: number; roles: Role[] }
+export interface Hit { keyword: string; begin: number; end: number; roles: readonly Role[] }
+export interface RegexHit { text: string; begin: number }
 
 const DIGIT = /[0-9]/
 // figures need a digit or a Chinese numeral; most messages have neither and skip the figure reader
@@ -76,30 +79,53 @@ function priceNumbers (canonical: string): Set<string> {
 const SHORT_REST = 4
 const REGEX_SPECIFICITY = 3
 
-export function analyse (shop: CompiledShop, text: { key: string; canonical: string }): Analysis {
-  const { key } = text
-  const raw = shop.automaton.matchInText(key)
+/**
+ * What a message asks, in five steps: the keyword and regex hits, the keywords that a longer hit
+ * shadows dropped, each hit's roles assigned to the entries and handoff settings they belong to, the
+ * figures read once, and the entries that fired built into candidates.
+ */
+export function analyse (shop: CompiledShop, text: { key: string; canonical: string }, figures: Measurements = readFigures(text.canonical)): Analysis {
+  const { key, canonical } = text
+  const regexHits = collectRegexHits(shop, key)
+  const hits = dropShadowed(collectHits(shop, key), regexHits)
+  const prices = priceNumbers(canonical)
+  const roles = assignRoles(hits, prices)
+  const fired = buildCandidates(shop, key, roles.slots, regexHits, figures, prices)
+  return { key, canonical, escalate: roles.escalate, human: roles.human, ...fired, markers: roles.markers, figures }
+}
+
+/** Every keyword of the shop's automaton in the key, at a word boundary, with the roles it plays. */
+export function collectHits (shop: CompiledShop, key: string): Hit[] {
   const hits: Hit[] = []
-  for (const m of raw) {
+  for (const m of shop.automaton.matchInText(key)) {
     if (!atBoundary(key, m.begin, m.end)) continue
     hits.push({ keyword: m.keyword, begin: m.begin, end: m.end, roles: shop.roles.get(m.keyword) ?? [] })
   }
-  // Regexes: one pass of the set, then positions only for the few that matched.
-  const regexHits = new Map<number, Array<{ text: string; begin: number }>>()
-  if (shop.regexSet) {
-    for (const i of shop.regexSet.match(key)) {
-      const owner = shop.regexOwners[i]!
-      const m = owner.pattern.matcher(key)
-      if (!m.find()) continue
-      const list = regexHits.get(owner.entry) ?? []
-      list.push({ text: m.group() ?? '', begin: m.start() })
-      regexHits.set(owner.entry, list)
-    }
-  }
+  return hits
+}
 
-  // Longest match wins: a positive hit inside a longer positive hit is not a question of its own
-  // (运费 inside 运费险, 退货 inside 退货运费), nor inside a longer regex match ("换的话邮费" is about
-  // return postage, not free shipping).
+/** Regexes: one pass of the set, then positions only for the few that matched; by entry index. */
+export function collectRegexHits (shop: CompiledShop, key: string): Map<number, RegexHit[]> {
+  const regexHits = new Map<number, RegexHit[]>()
+  if (!shop.regexSet) return regexHits
+  for (const i of shop.regexSet.match(key)) {
+    const owner = shop.regexOwners[i]!
+    const m = owner.pattern.matcher(key)
+    if (!m.find()) continue
+    const list = regexHits.get(owner.entry) ?? []
+    list.push({ text: m.group() ?? '', begin: m.start() })
+    regexHits.set(owner.entry, list)
+  }
+  return regexHits
+}
+
+/**
+ * Longest match wins: a positive hit inside a longer positive hit is not a question of its own
+ * (运费 inside 运费险, 退货 inside 退货运费), nor inside a longer regex match ("换的话邮费" is about
+ * return postage, not free shipping). A shadowed hit loses its keyword and item roles; its other roles
+ * (not, all, tone, marker, handoff) still count.
+ */
+export function dropShadowed (hits: Hit[], regexHits: ReadonlyMap<number, RegexHit[]>): Hit[] {
   const positive = hits.filter((h) => h.roles.some(isPositive))
   const spans: Array<{ begin: number; end: number }> = [...positive]
   for (const list of regexHits.values()) for (const r of list) spans.push({ begin: r.begin, end: r.begin + r.text.length })
@@ -109,35 +135,47 @@ export function analyse (shop: CompiledShop, text: { key: string; canonical: str
       if (o !== h && o.end - o.begin > h.end - h.begin && o.begin <= h.begin && o.end >= h.end) { shadowed.add(h); break }
     }
   }
+  if (shadowed.size === 0) return hits
+  return hits.map((h) => (shadowed.has(h) ? { ...h, roles: h.roles.filter((r) => r.role !== 'kw' && r.role !== 'item') } : h))
+}
 
+export interface Assigned {
+  /** per entry index, what its keywords hit; in the order the entries were first hit */
+  slots: Map<number, Slot>
+  /** complaint keywords, those inside a negation ("不会给差评") left out; each once */
+  escalate: string[]
+  /** requests for a human, each once */
+  human: string[]
+  markers: MarkerHit[]
+}
+
+/** Hands each hit's roles to the entry, handoff setting or clause marker it belongs to. */
+export function assignRoles (hits: readonly Hit[], prices: ReadonlySet<string>): Assigned {
   const escalate: string[] = []
   const escalateNot: Array<{ begin: number; end: number }> = []
   const human: string[] = []
   const markers: MarkerHit[] = []
-  const per = new Map<number, Slot>()
+  const slots = new Map<number, Slot>()
   const slot = (i: number) => {
-    let s = per.get(i)
-    if (!s) { s = emptySlot(); per.set(i, s) }
+    let s = slots.get(i)
+    if (!s) { s = emptySlot(); slots.set(i, s) }
     return s
   }
-  const prices = priceNumbers(text.canonical)
-
   for (const h of hits) {
-    const isShadowed = shadowed.has(h)
     for (const r of h.roles) {
       switch (r.role) {
         case 'escalate': escalate.push(h.keyword); break
         case 'escalate_not': escalateNot.push(h); break
         case 'human': human.push(h.keyword); break
         case 'not': slot(r.entry).nots.push(h.keyword); break
-        case 'kw': if (!isShadowed) slot(r.entry).kws.push(h); break
+        case 'kw': slot(r.entry).kws.push(h); break
         case 'all': {
           const g = slot(r.entry).groups
           g.set(r.group, Math.max(g.get(r.group) ?? 0, h.end - h.begin))
           break
         }
         case 'item':
-          if (!isShadowed && !(DIGIT.test(h.keyword) && prices.has(h.keyword))) slot(r.entry).items.set(r.item, h)
+          if (!(DIGIT.test(h.keyword) && prices.has(h.keyword))) slot(r.entry).items.set(r.item, h)
           break
         case 'tone': slot(r.entry).tones.add(r.tone); break
         case 'marker': markers.push({ kind: r.kind, keyword: h.keyword, begin: h.begin, end: h.end }); break
@@ -146,28 +184,48 @@ export function analyse (shop: CompiledShop, text: { key: string; canonical: str
   }
   // "不会给差评" contains 差评: a negated complaint word is not a complaint.
   const realEscalate = escalate.filter((kw) => !hits.some((h) => h.keyword === kw && escalateNot.some((n) => n.begin <= h.begin && n.end >= h.end)))
+  return { slots, escalate: [...new Set(realEscalate)], human: [...new Set(human)], markers }
+}
 
+/**
+ * The buyer's height and weight, read once per message (the size charts, the answer to the bot's own
+ * size question and the recommendation all use this one reading). Most messages have neither a digit
+ * nor a Chinese numeral and skip the reader.
+ */
+export function readFigures (canonical: string): Measurements {
+  return DIGIT_OR_NUMERAL.test(canonical) ? extractMeasurements(canonical) : {}
+}
+
+export interface Fired {
+  candidates: Candidate[]
+  vetoed: Veto[]
+  incomplete: Array<{ entry: Entry; missingGroup: number }>
+  notHit: Set<number>
+}
+
+/**
+ * The entries that fired, with what fired them, where and how specifically; those a `not` keyword
+ * or a missing `all` group stopped are kept apart for explanations.
+ */
+export function buildCandidates (
+  shop: CompiledShop, key: string, slots: ReadonlyMap<number, Slot>, regexHits: ReadonlyMap<number, RegexHit[]>,
+  figures: Measurements, prices: ReadonlySet<string>
+): Fired {
   // A height and a weight together are a size question in a clothes shop even with no keyword
   // ("163 98斤", "1.68m 52kg"): every size chart fires, and its `not` and `all` still apply.
-  let figures: string | undefined
-  if (shop.sizeEntries.length > 0 && DIGIT_OR_NUMERAL.test(text.canonical)) {
-    const m = extractMeasurements(text.canonical)
-    if (m.heightCm !== undefined && m.weightJin !== undefined) {
-      figures = `${m.heightCm}cm ${m.weightJin}斤`
-      for (const i of shop.sizeEntries) slot(i).figures = true
-    }
-  }
-
+  const byFigures = figures.heightCm !== undefined && figures.weightJin !== undefined ? `${figures.heightCm}cm ${figures.weightJin}斤` : undefined
+  const sized = byFigures !== undefined ? new Set(shop.sizeEntries) : undefined
   const candidates: Candidate[] = []
   const vetoed: Veto[] = []
-  const incomplete: Analysis['incomplete'] = []
+  const incomplete: Fired['incomplete'] = []
   // catalogs with a code pattern are always looked at: "888有吗" names no keyword and no item
-  const touched = new Set<number>([...per.keys(), ...regexHits.keys(), ...shop.codePatterns.keys()])
+  const touched = new Set<number>([...slots.keys(), ...(sized ?? []), ...regexHits.keys(), ...shop.codePatterns.keys()])
   for (const index of touched) {
     const entry = shop.entries[index]!
-    const s = per.get(index) ?? emptySlot()
+    const s = slots.get(index) ?? emptySlot()
     const rx = regexHits.get(index) ?? []
-    const fired = s.kws.length > 0 || rx.length > 0 || s.figures || entry.kind === 'catalog'
+    const figured = sized?.has(index) === true
+    const fired = s.kws.length > 0 || rx.length > 0 || figured || entry.kind === 'catalog'
     if (!fired) continue
     let catalog: Candidate['catalog']
     if (entry.kind === 'catalog') {
@@ -177,41 +235,46 @@ export function analyse (shop: CompiledShop, text: { key: string; canonical: str
     if (s.nots.length > 0) { vetoed.push({ entry, by: s.nots[0]! }); continue }
     const missing = firstMissingGroup(entry.allGroups, s.groups)
     if (missing !== undefined) { incomplete.push({ entry, missingGroup: missing }); continue }
-
-    const keywords = [...new Set([...s.kws.map((h) => h.keyword), ...rx.map((r) => r.text), ...(s.figures && s.kws.length + rx.length === 0 ? [figures!] : [])])]
-    const positions = [...s.kws.map((h) => h.begin), ...rx.map((r) => r.begin), ...[...s.items.values()].map((h) => h.begin)]
-    // a regex counts like a short keyword: a greedy pattern's long match says little about specificity
-    const lengths = [...s.kws.map((h) => h.end - h.begin), ...rx.map((r) => Math.min(r.text.length, REGEX_SPECIFICITY)), ...[...s.items.values()].map((h) => h.end - h.begin)]
-    // every `all` group it needed adds to how specific the match is (七天 + 无理由 beats 无理由)
-    const groupLength = [...s.groups.values()].reduce((a, b) => a + b, 0)
-    const spans: Array<[number, number]> = [
-      ...s.kws.map((h): [number, number] => [h.begin, h.end]),
-      ...rx.map((r): [number, number] => [r.begin, r.begin + r.text.length]),
-      ...[...s.items.values()].map((h): [number, number] => [h.begin, h.end])
-    ]
-    const candidate: Candidate = {
-      entry,
-      keywords,
-      spans,
-      position: positions.length > 0 ? Math.min(...positions) : 0,
-      specificity: (lengths.length > 0 ? Math.max(...lengths) : 0) + groupLength,
-      method: s.kws.length > 0 ? 'keyword' : rx.length > 0 ? 'regex' : s.figures ? 'figures' : 'catalog'
-    }
-    if (catalog) {
-      candidate.catalog = catalog
-      candidate.keywords.push(...[...s.items.values()].map((h) => h.keyword), ...catalog.codes)
-    }
-    candidates.push(candidate)
+    candidates.push(candidateOf(entry, s, rx, figured && s.kws.length + rx.length === 0 ? byFigures : undefined, catalog))
   }
-  const notHit = new Set([...per].filter(([, s]) => s.nots.length > 0).map(([i]) => i))
-  return { key, canonical: text.canonical, escalate: [...new Set(realEscalate)], human: [...new Set(human)], candidates, vetoed, incomplete, notHit, markers }
+  const notHit = new Set([...slots].filter(([, s]) => s.nots.length > 0).map(([i]) => i))
+  return { candidates, vetoed, incomplete, notHit }
+}
+
+function candidateOf (entry: Entry, s: Slot, rx: RegexHit[], byFigures: string | undefined, catalog: Candidate['catalog']): Candidate {
+  const items = [...s.items.values()]
+  const keywords = [...new Set([...s.kws.map((h) => h.keyword), ...rx.map((r) => r.text), ...(byFigures !== undefined ? [byFigures] : [])])]
+  const positions = [...s.kws.map((h) => h.begin), ...rx.map((r) => r.begin), ...items.map((h) => h.begin)]
+  // a regex counts like a short keyword: a greedy pattern's long match says little about specificity
+  const lengths = [...s.kws.map((h) => h.end - h.begin), ...rx.map((r) => Math.min(r.text.length, REGEX_SPECIFICITY)), ...items.map((h) => h.end - h.begin)]
+  // every `all` group it needed adds to how specific the match is (七天 + 无理由 beats 无理由)
+  const groupLength = [...s.groups.values()].reduce((a, b) => a + b, 0)
+  const spans: Array<[number, number]> = [
+    ...s.kws.map((h): [number, number] => [h.begin, h.end]),
+    ...rx.map((r): [number, number] => [r.begin, r.begin + r.text.length]),
+    ...items.map((h): [number, number] => [h.begin, h.end])
+  ]
+  const candidate: Candidate = {
+    entry,
+    keywords,
+    spans,
+    position: positions.length > 0 ? Math.min(...positions) : 0,
+    specificity: (lengths.length > 0 ? Math.max(...lengths) : 0) + groupLength,
+    method: s.kws.length > 0 ? 'keyword' : rx.length > 0 ? 'regex' : byFigures !== undefined ? 'figures' : 'catalog'
+  }
+  if (catalog) {
+    candidate.catalog = catalog
+    candidate.keywords.push(...items.map((h) => h.keyword), ...catalog.codes)
+  }
+  return candidate
 }
 
 function isPositive (r: Role): boolean {
   return r.role === 'kw' || r.role === 'item' || r.role === 'human' || r.role === 'escalate'
 }
 
-interface Slot { kws: Hit[]; nots: string[]; groups: Map<number, number>; items: Map<number, Hit>; tones: Set<string>; figures?: boolean }
+/** What one entry's keywords hit in a message. */
+export interface Slot { kws: Hit[]; nots: string[]; groups: Map<number, number>; items: Map<number, Hit>; tones: Set<string> }
 const emptySlot = (): Slot => ({ kws: [], nots: [], groups: new Map(), items: new Map(), tones: new Set() })
 
 function firstMissingGroup (groups: number, hit: Map<number, number>): number | undefined {
@@ -227,7 +290,7 @@ const CODE_QUESTION = /^(?:有没有|请问|有)?#?\d{2,5}(?:号|色|号色)?(?:
 
 function catalogMode (
   shop: CompiledShop, index: number, key: string, keyword: boolean,
-  items: Map<number, Hit>, tones: Set<string>, prices: Set<string>
+  items: Map<number, Hit>, tones: Set<string>, prices: ReadonlySet<string>
 ): Candidate['catalog'] | undefined {
   const itemHits = [...items.entries()].sort((a, b) => a[1].begin - b[1].begin)
   const named = itemHits.reduce((n, [, h]) => n + h.end - h.begin, 0)
