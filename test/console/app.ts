@@ -9,7 +9,7 @@ import { once } from 'node:events'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { deleteKeys, newPrefix, REDIS_URL } from '../helpers/redis.js'
-import { DEMO_RULES } from '../helpers/build.js'
+import { alwaysOpen } from '../helpers/build.js'
 
 export const AGENT_TOKEN = 'agent-token-for-tests'
 export const OPERATOR_TOKEN = 'operator-token-for-tests'
@@ -34,7 +34,7 @@ export async function startService (env: Record<string, string> = {}) {
   await once(receiver, 'listening')
   const prefix = newPrefix()
   const config = loadConfig({
-    RULES_DIR: DEMO_RULES, RULES_WATCH: 'false', LOG_LEVEL: 'silent', CLASSIFIER: 'false',
+    RULES_DIR: await alwaysOpen(), RULES_WATCH: 'false', LOG_LEVEL: 'silent', CLASSIFIER: 'false',
     REDIS_URL, REDIS_PREFIX: prefix, AGENT_TOKEN, OPERATOR_TOKEN, CLAIM_TIMEOUT: '6s', HOST: '127.0.0.1',
     // one try: a refused message is reported failed at once (the retry schedule is the outbox's own test)
     OUTBOX_MAX_ATTEMPTS: '1',
