@@ -25,13 +25,15 @@ export interface TrafficDay {
 interface Day { hours: Array<Record<TrafficAction, number>>; intents: Map<string, number> }
 
 const KEEP_DAYS = 2
-const hourFormats = new Map<string, Intl.DateTimeFormat>()
+const hourFormats = new Map<string, { format: Intl.DateTimeFormat; minute: number; hour: number }>()
 
-/** 0–23 in the time zone (en-GB with hourCycle h23 never prints "24"). */
+/** 0–23 in the time zone (en-GB with hourCycle h23 never prints "24"); formatted once per zone and UTC minute, as dayKey. */
 export function hourOf (at: number, timeZone: string): number {
-  let f = hourFormats.get(timeZone)
-  if (!f) hourFormats.set(timeZone, (f = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' })))
-  return Number(f.format(at))
+  let z = hourFormats.get(timeZone)
+  if (!z) hourFormats.set(timeZone, (z = { format: new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' }), minute: NaN, hour: 0 }))
+  const minute = Math.floor(at / 60_000)
+  if (z.minute !== minute) { z.minute = minute; z.hour = Number(z.format.format(at)) }
+  return z.hour
 }
 
 export class TrafficTally {

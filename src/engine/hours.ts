@@ -12,6 +12,8 @@ export interface CompiledHours {
   /** minutes-of-day intervals per weekday (0 = Sunday) */
   week: Array<Array<[number, number]>>
   formatter: Intl.DateTimeFormat
+  /** the last minute asked about and its answer (see isOpen) */
+  memo: { minute: number; open: boolean }
 }
 
 export function compileHours (hours: Hours): CompiledHours {
@@ -31,7 +33,7 @@ export function compileHours (hours: Hours): CompiledHours {
   const formatter = new Intl.DateTimeFormat('en-US', {
     timeZone: hours.timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23'
   })
-  return { timezone: hours.timezone, week, formatter }
+  return { timezone: hours.timezone, week, formatter, memo: { minute: NaN, open: false } }
 }
 
 function toMinutes (hhmm: string): number {
@@ -39,8 +41,19 @@ function toMinutes (hhmm: string): number {
   return h * 60 + m
 }
 
+/**
+ * Whether the shop is open at `now`. Opening times are whole minutes and time-zone offsets change on
+ * whole minutes, so the answer is the same for every instant of one UTC minute: it is worked out
+ * once per minute (Intl's formatToParts cost ~3 µs, 4% of a decision when run for every message).
+ */
 export function isOpen (hours: CompiledHours | undefined, now: number): boolean {
   if (!hours) return true
+  const minute = Math.floor(now / 60_000)
+  if (hours.memo.minute !== minute) hours.memo = { minute, open: openAt(hours, now) }
+  return hours.memo.open
+}
+
+function openAt (hours: CompiledHours, now: number): boolean {
   const parts = hours.formatter.formatToParts(new Date(now))
   const weekday = parts.find((p) => p.type === 'weekday')!.value.toLowerCase().slice(0, 3) as Day
   const minute = Number(parts.find((p) => p.type === 'hour')!.value) * 60 + Number(parts.find((p) => p.type === 'minute')!.value)

@@ -14,6 +14,63 @@ import * as OpenCC from 'opencc-js'
 // 么 to 幺, so normalising twice would differ — and keywords and messages must meet in one form.
 const fromT = OpenCC.Converter({ from: 't', to: 'cn' })
 const fromHk = OpenCC.Converter({ from: 'hk', to: 'cn' })
+/** The chained conversion itself, for tests comparing it with `canonical`'s shortcut. */
+export const toSimplified = (text: string): string => fromHk(fromT(text))
+
+/**
+ * Which texts OpenCC could change. Each of its steps replaces dictionary keys found in the text by
+ * their values, so a text that holds no key whose value differs comes out as it went in. Such keys
+ * are single traditional characters (發) or phrases (回覆); a phrase without such a character is rare
+ * (109 of them), so one look-up per character and a phrase check where one could start tell almost
+ * every simplified message (all but 30 of the 532 in messages.jsonl) that conversion would leave it as
+ * it is. Conversion was a third of a decision's normalising and 12% of the whole decision.
+ */
+interface Changing { chars: Set<string>; phrases: Map<string, string[]> }
+type Dict = string | ReadonlyArray<readonly [string, string]>
+function changingKeys (configs: ReadonlyArray<Record<string, unknown> | undefined>): Changing | undefined {
+  const chars = new Set<string>()
+  const phrases: string[] = []
+  for (const config of configs) {
+    if (!config) return undefined
+    const chains = [config.normalizationChain, config.segmentation === undefined ? undefined : [config.segmentation], config.conversionChain]
+    for (const chain of chains) {
+      if (chain === undefined) continue
+      for (const group of chain as unknown[]) {
+        for (const dict of (Array.isArray(group) ? group : [group]) as Dict[]) {
+          const pairs = typeof dict === 'string' ? dict.split('|').map((e) => e.split(' ') as [string, string]) : dict
+          for (const [key, value] of pairs) {
+            if (key === value) continue
+            if ([...key].length === 1) chars.add(key)
+            else phrases.push(key)
+          }
+        }
+      }
+    }
+  }
+  const byFirst = new Map<string, string[]>()
+  for (const p of phrases) {
+    if ([...p].some((c) => chars.has(c))) continue
+    const first = String.fromCodePoint(p.codePointAt(0)!)
+    byFirst.set(first, [...(byFirst.get(first) ?? []), p])
+  }
+  return { chars, phrases: byFirst }
+}
+const configs = (OpenCC.Locale as { configs?: Record<string, Record<string, unknown>> }).configs
+// the presets as Converter({ from: 't' | 'hk', to: 'cn' }) picks them; another library layout: always convert
+const CHANGING = changingKeys([configs?.t2s, configs?.hk2s])
+
+/** False when OpenCC is sure to return the text unchanged. */
+export function mayConvert (text: string): boolean {
+  if (!CHANGING) return true
+  let i = 0
+  for (const c of text) {
+    if (CHANGING.chars.has(c)) return true
+    const starting = CHANGING.phrases.get(c)
+    if (starting && starting.some((p) => text.startsWith(p, i))) return true
+    i += c.length
+  }
+  return false
+}
 
 // A Han character in the range opencc could change; pure ASCII/digit text skips conversion.
 // eslint-disable-next-line no-control-regex -- the whole ASCII range, not a stray control character
@@ -25,7 +82,7 @@ const IDEOGRAPHIC_DESCRIPTION = /[\u2ff0-\u2fff]/g
 
 export function canonical (text: string): string {
   const lowered = text.normalize('NFKC').toLowerCase().replace(IDEOGRAPHIC_DESCRIPTION, '')
-  return NON_ASCII.test(lowered) ? fromHk(fromT(lowered)) : lowered
+  return NON_ASCII.test(lowered) && mayConvert(lowered) ? fromHk(fromT(lowered)) : lowered
 }
 
 // WeChat / Taobao render emoji as bracketed names: [微笑] [捂脸] [OK]. Short, no spaces inside.

@@ -1,6 +1,8 @@
 import { describe, it, expect } from 'vitest'
 import fc from 'fast-check'
-import { normalise, matchKey, canonical, hasWords } from '../../src/matching/normalise.js'
+import * as OpenCC from 'opencc-js'
+import { readFileSync } from 'node:fs'
+import { normalise, matchKey, canonical, hasWords, mayConvert, toSimplified } from '../../src/matching/normalise.js'
 
 describe('normalise', () => {
   it.each([
@@ -41,5 +43,50 @@ describe('normalise', () => {
       const k = matchKey(s)
       expect(matchKey(k)).toBe(k)
     }), { numRuns: 300 })
+  })
+
+  describe('skips OpenCC only where it would change nothing', () => {
+    // what canonical() was before the shortcut: always converted
+    const converted = (text: string) => {
+      const lowered = text.normalize('NFKC').toLowerCase().replace(/[\u2ff0-\u2fff]/g, '')
+      return toSimplified(lowered)
+    }
+    const fixtures = ['messages.jsonl', 'holdout.jsonl', 'blind.jsonl', 'realistic/dev.jsonl']
+      .flatMap((f) => readFileSync(new URL(`../fixtures/${f}`, import.meta.url), 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { text: string }).text))
+
+    it('gives what conversion gives on every fixture message', () => {
+      for (const t of fixtures) expect(canonical(t), t).toBe(converted(t))
+    })
+
+    it('converts traditional characters and phrases without one (回覆), and skips plain simplified text', () => {
+      expect(mayConvert('请问在吗')).toBe(false)
+      expect(mayConvert('請問')).toBe(true)
+      expect(mayConvert('回覆')).toBe(true)
+      expect(canonical('请回覆我')).toBe(converted('请回覆我'))
+    })
+
+    it('flags every dictionary key whose value differs (so a text holding one is converted)', () => {
+      const configs = (OpenCC.Locale as unknown as { configs: Record<string, Record<string, unknown[]>> }).configs
+      let keys = 0
+      for (const name of ['t2s', 'hk2s']) {
+        const c = configs[name]!
+        const groups = [...(c.normalizationChain ?? []), ...(c.segmentation ? [c.segmentation] : []), ...c.conversionChain!]
+        for (const g of groups) {
+          for (const dict of (Array.isArray(g) ? g : [g]) as Array<string | Array<[string, string]>>) {
+            const pairs = typeof dict === 'string' ? dict.split('|').map((e) => e.split(' ')) : dict
+            for (const [k, v] of pairs) if (k !== v) { keys++; if (!mayConvert(k!)) expect.fail(`${k} → ${v} not flagged`) }
+          }
+        }
+      }
+      expect(keys).toBeGreaterThan(4000)
+    })
+
+    it('agrees with conversion on random mixes of traditional, simplified and other characters', () => {
+      const chars = [...'發貨回覆覆一目瞭然乾隆干着著么麼台臺后後里裡髮面麵隻只不快到色吗嗎退款換碼尺码 ab9！？😭⿰']
+      fc.assert(fc.property(fc.array(fc.constantFrom(...chars), { maxLength: 12 }), (cs) => {
+        const s = cs.join('')
+        expect(canonical(s)).toBe(converted(s))
+      }), { numRuns: 2000 })
+    })
   })
 })
