@@ -55,7 +55,7 @@ function generated (n: number): ShopRules {
   const word = (len: number) => Array.from({ length: len }, () => POOL[Math.floor(rnd() * POOL.length)]).join('')
   for (let i = 0; i < n; i++) {
     extra.push({
-      id: `gen-${i}`, intent: `gen_${i % 50}`, keywords: [word(3), word(4), word(3)], all: [], not: [word(4)],
+      id: `gen-${i}`, intent: `gen_${i % 50}`, keywords: [word(3), word(4), word(3)], weak_keywords: [], all: [], not: [word(4)],
       regex: i % 20 === 0 ? [`${word(2)}[0-9]+${word(1)}`] : [], priority: 0, examples: [], not_examples: [],
       reply: `generated ${i}`, handoff: false, file: 'generated', line: i
     })

@@ -26,7 +26,7 @@ export interface Entry {
 
 /** What a keyword means where it occurs. One keyword may play several roles. */
 export type Role =
-  | { role: 'kw'; entry: number }
+  | { role: 'kw'; entry: number; weak?: true }
   | { role: 'not'; entry: number }
   | { role: 'all'; entry: number; group: number }
   | { role: 'item'; entry: number; item: number }
@@ -78,6 +78,7 @@ export function compileShop (shop: ShopRules): CompiledShop {
     const answers = src.answers ?? (src.intent === 'greeting' ? 'any' : 'question')
     entries.push({ kind, index, id: src.id, intent: src.intent, priority: src.priority, allGroups: src.all.length, answers, source: src })
     for (const k of src.keywords) add(k, { role: 'kw', entry: index })
+    for (const k of src.weak_keywords) add(k, { role: 'kw', entry: index, weak: true })
     for (const k of src.not) add(k, { role: 'not', entry: index })
     src.all.forEach((group, g) => { for (const k of group) add(k, { role: 'all', entry: index, group: g }) })
     for (const p of src.regex) {
@@ -113,7 +114,7 @@ export function compileShop (shop: ShopRules): CompiledShop {
   const reading = shop.reading
   // A topic the shop has rules for is not "something else" there: shop B answers invoices, so 发票
   // is no other-topic word for it.
-  const keywordKeys = entries.flatMap((e) => e.source.keywords.map((k) => matchKey(String(k))))
+  const keywordKeys = entries.flatMap((e) => [...e.source.keywords, ...e.source.weak_keywords].map((k) => matchKey(String(k))))
   const ownTopic = (marker: string): boolean => { const m = matchKey(marker); return keywordKeys.some((k) => k.includes(m)) }
   const requestActs = new Set<string>()
   for (const kind of MARKER_KINDS) {

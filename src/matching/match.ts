@@ -168,7 +168,7 @@ export function assignRoles (hits: readonly Hit[], prices: ReadonlySet<string>):
         case 'escalate_not': escalateNot.push(h); break
         case 'human': human.push(h.keyword); break
         case 'not': slot(r.entry).nots.push(h.keyword); break
-        case 'kw': slot(r.entry).kws.push(h); break
+        case 'kw': (r.weak ? slot(r.entry).weak : slot(r.entry).kws).push(h); break
         case 'all': {
           const g = slot(r.entry).groups
           g.set(r.group, Math.max(g.get(r.group) ?? 0, h.end - h.begin))
@@ -222,9 +222,9 @@ export function buildCandidates (
   const touched = new Set<number>([...slots.keys(), ...(sized ?? []), ...regexHits.keys(), ...shop.codePatterns.keys()])
   for (const index of touched) {
     const entry = shop.entries[index]!
-    const s = slots.get(index) ?? emptySlot()
     const rx = regexHits.get(index) ?? []
     const figured = sized?.has(index) === true
+    const s = withWeak(slots.get(index) ?? emptySlot(), rx, figured)
     const fired = s.kws.length > 0 || rx.length > 0 || figured || entry.kind === 'catalog'
     if (!fired) continue
     let catalog: Candidate['catalog']
@@ -274,8 +274,15 @@ function isPositive (r: Role): boolean {
 }
 
 /** What one entry's keywords hit in a message. */
-export interface Slot { kws: Hit[]; nots: string[]; groups: Map<number, number>; items: Map<number, Hit>; tones: Set<string> }
-const emptySlot = (): Slot => ({ kws: [], nots: [], groups: new Map(), items: new Map(), tones: new Set() })
+export interface Slot { kws: Hit[]; weak: Hit[]; nots: string[]; groups: Map<number, number>; items: Map<number, Hit>; tones: Set<string> }
+const emptySlot = (): Slot => ({ kws: [], weak: [], nots: [], groups: new Map(), items: new Map(), tones: new Set() })
+
+/** A weak keyword counts only beside another sign of its entry ("999是什么颜色", not "这个包什么颜色"). */
+function withWeak (s: Slot, rx: readonly RegexHit[], figured: boolean): Slot {
+  if (s.weak.length === 0) return s
+  const sign = s.kws.length > 0 || rx.length > 0 || figured || s.items.size > 0 || s.tones.size > 0
+  return sign ? { ...s, kws: [...s.kws, ...s.weak].sort((a, b) => a.begin - b.begin) } : s
+}
 
 function firstMissingGroup (groups: number, hit: Map<number, number>): number | undefined {
   for (let g = 0; g < groups; g++) if (!hit.has(g)) return g

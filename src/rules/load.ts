@@ -206,10 +206,10 @@ async function loadShop (shopId: string, files: string[], problems: RuleProblem[
 /** Keywords of one entry (every list that feeds the automaton) and the length of its replies. */
 function entryLimitProblem (entry: Record<string, unknown>, limits: RuleLimits): { code: string; message: string } | undefined {
   const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : [])
-  let keywords = list(entry.keywords).length + list(entry.not).length + list(entry.all).reduce<number>((n, g) => n + list(g).length, 0)
+  let keywords = list(entry.keywords).length + list(entry.weak_keywords).length + list(entry.not).length + list(entry.all).reduce<number>((n, g) => n + list(g).length, 0)
   for (const item of list(entry.items)) keywords += 1 + list((item as Record<string, unknown>).aliases).length
   if (keywords > limits.keywordsPerRule) {
-    return { code: 'AR_RULES_LIMIT_KEYWORDS', message: `${keywords} keywords (keywords, not, all, item names and aliases), over the limit of ${limits.keywordsPerRule} (RULES_MAX_KEYWORDS); split the rule` }
+    return { code: 'AR_RULES_LIMIT_KEYWORDS', message: `${keywords} keywords (keywords, weak_keywords, not, all, item names and aliases), over the limit of ${limits.keywordsPerRule} (RULES_MAX_KEYWORDS); split the rule` }
   }
   const replies: unknown[] = []
   for (const field of ['reply', 'between_reply', 'out_of_range_reply', 'ask', 'list_reply', 'unknown_reply', 'suits_reply']) replies.push(...(Array.isArray(entry[field]) ? entry[field] as unknown[] : [entry[field]]))

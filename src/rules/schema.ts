@@ -42,6 +42,12 @@ const matchable = {
   intent,
   keywords: keywordList,
   all: z.array(keywordList).default([]),
+  /**
+   * Keywords too general to answer alone ("颜色" in a shop that sells clothes and lipsticks): they
+   * count only when the entry has another sign in the message — a keyword, a regex, an item, a tone
+   * or the buyer's figures.
+   */
+  weak_keywords: keywordList,
   not: keywordList,
   regex: z.array(re2Pattern).default([]),
   priority: z.number().int().default(0),

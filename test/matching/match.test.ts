@@ -3,7 +3,7 @@ import { analyse, assignRoles, buildCandidates, collectHits, collectRegexHits, d
 import type { CompiledShop } from '../../src/matching/compile.js'
 import { matchKey, normalise } from '../../src/matching/normalise.js'
 import { engineFor } from '../helpers/engine.js'
-import { MINI_RULES } from '../helpers/build.js'
+import { DEMO_RULES, MINI_RULES } from '../helpers/build.js'
 
 let shop: CompiledShop
 beforeAll(async () => { shop = (await engineFor(MINI_RULES)).compiled })
@@ -123,5 +123,21 @@ describe('analyse: the steps together', () => {
     const a = analyse(shop, n)
     expect(a.figures).toEqual({ heightCm: 165, weightJin: 110 })
     expect(a.candidates.map((c) => c.entry.id)).toEqual(['tops-size'])
+  })
+})
+
+describe('weak keywords count only beside another sign of their entry', () => {
+  let demo: CompiledShop
+  beforeAll(async () => { demo = (await engineFor(DEMO_RULES)).compiled })
+  const fired = (text: string) => analyse(demo, normalise(text)).candidates.map((c) => c.entry.id)
+  it('a colour alone may be a bag or a dress: the shade catalog does not fire', () => {
+    expect(fired('这个包有几个颜色')).not.toContain('lipstick-shades')
+    expect(fired('什么颜色好看')).not.toContain('lipstick-shades')
+  })
+  it('beside a shade, a skin tone or a shade word it does, and it counts as a keyword of the answer', () => {
+    expect(fired('999是什么颜色')).toContain('lipstick-shades')
+    expect(fired('黄皮什么颜色好看')).toContain('lipstick-shades')
+    const c = analyse(demo, normalise('有几个色号 什么颜色')).candidates.find((x) => x.entry.id === 'lipstick-shades')!
+    expect(c.keywords).toEqual(expect.arrayContaining(['色号', '什么颜色']))
   })
 })
