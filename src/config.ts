@@ -2,6 +2,7 @@
  * The environment, validated once at start-up: a typo in a variable stops the service with the
  * variable's name instead of surfacing later as odd behaviour. Every variable is in README.md.
  */
+import { TYPO_MODES, type TypoMode } from './matching/typos.js'
 import { z } from 'zod'
 
 const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/
@@ -24,12 +25,15 @@ const fallbackFields = {
   // (maintainers' real-buyer sets 5 right / 6 wrong and 3 / 4; our first-read set 2 / 5), and a wrong
   // answer costs more than a handoff. README "The fallbacks".
   CLASSIFIER: bool.default(false),
-  /** the homophone / pinyin typo pass */
-  TYPOS: bool.default(true)
+  // The typo pass: `latin` (pinyin typed in Latin letters) by default; Chinese homophones (`all`, or
+  // `true` as before) only on request: on sets nobody tuned on the pass answered 2 right / 3 wrong
+  // (first read 1 / 1, sealed sets 1 / 2), rewriting 有点长 into 店长 and 防伪标 into a free-shipping
+  // question. `false` turns both off.
+  TYPOS: z.union([z.enum(TYPO_MODES), bool.transform((on): TypoMode => (on ? 'all' : 'off'))]).default('latin')
 }
 
 /** Only the fallback switches, for the CLI: it builds the engine the server would, without needing the server's whole environment. */
-export function fallbackSwitches (env: NodeJS.ProcessEnv = process.env): { CLASSIFIER: boolean; TYPOS: boolean } {
+export function fallbackSwitches (env: NodeJS.ProcessEnv = process.env): { CLASSIFIER: boolean; TYPOS: TypoMode } {
   return z.object(fallbackFields).parse({ CLASSIFIER: env.CLASSIFIER || undefined, TYPOS: env.TYPOS || undefined })
 }
 

@@ -223,8 +223,8 @@ function analyseWithTypos (engine: ShopEngine, norm: { key: string; canonical: s
   const first = analyse(engine.compiled, norm)
   if (first.candidates.length > 0 || first.escalate.length > 0 || first.human.length > 0) return first
   // a `not` keyword spoke: correcting the text around it could only undo the operator's veto
-  if (first.vetoed.length > 0 || !engine.typos) return first
-  const corrected = correctTypos(engine.compiled.typos, norm.key)
+  if (first.vetoed.length > 0 || engine.typos === 'off') return first
+  const corrected = correctTypos(engine.compiled.typos, norm.key, engine.typos)
   if (corrected === undefined) return first
   const second = analyse(engine.compiled, { key: corrected, canonical: norm.canonical }, first.figures)
   if (second.candidates.length === 0 && second.escalate.length === 0 && second.human.length === 0) return first

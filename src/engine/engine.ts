@@ -2,6 +2,7 @@
  * A shop's compiled rules, ready to answer: the automaton, the business hours and, when trained,
  * the paraphrase classifier. Built once per (re)load and swapped in whole.
  */
+import type { TypoMode } from '../matching/typos.js'
 import type { ShopRules } from '../rules/schema.js'
 import { compileShop, type CompiledShop } from '../matching/compile.js'
 import { compileHours, type CompiledHours } from './hours.js'
@@ -22,11 +23,11 @@ export interface ShopEngine {
   compiled: CompiledShop
   hours?: CompiledHours
   fallbacks: Fallback[]
-  /** try homophone and pinyin typo correction when nothing fired (TYPOS) */
-  typos: boolean
+  /** which typos to correct when nothing fired (TYPOS) */
+  typos: TypoMode
 }
 
-export interface EngineOptions { typos?: boolean }
+export interface EngineOptions { typos?: TypoMode }
 
 export type FallbackFactory = (compiled: CompiledShop) => Fallback | undefined
 
@@ -39,6 +40,6 @@ export function buildEngine (rules: ShopRules, fallbackFactories: FallbackFactor
     compiled,
     hours: rules.hours ? compileHours(rules.hours) : undefined,
     fallbacks: fallbackFactories.map((f) => f(compiled)).filter((f): f is Fallback => f !== undefined),
-    typos: opts.typos ?? true
+    typos: opts.typos ?? 'latin'
   }
 }

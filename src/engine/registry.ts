@@ -143,7 +143,7 @@ export class RuleRegistry {
         dir: this.dir,
         ...(this.options.limits ? { limits: this.options.limits } : {}),
         classifier: this.options.worker!.classifier,
-        typos: this.options.engine?.typos ?? true,
+        typos: this.options.engine?.typos ?? 'latin',
         acceptWarnings: this.options.acceptWarnings ?? false,
         first,
         failing: [...this.failing]

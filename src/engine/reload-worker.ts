@@ -3,6 +3,7 @@
  * src/engine/validate.ts) and posts back the parsed rules and the verdict. The main thread then
  * only compiles what was proven good.
  */
+import type { TypoMode } from '../matching/typos.js'
 import { parentPort } from 'node:worker_threads'
 import { validateRules } from './validate.js'
 import { loadRulesDir, type RuleLimits } from '../rules/load.js'
@@ -13,7 +14,7 @@ export interface WorkerRequest {
   dir: string
   limits?: RuleLimits
   classifier: boolean
-  typos: boolean
+  typos: TypoMode
   acceptWarnings: boolean
   first: boolean
   failing: string[]

@@ -76,11 +76,29 @@ export function buildTypoIndex (keys: Iterable<string>): TypoIndex {
   return { byPinyin, byLatinPinyin, latin, automaton: byPinyin.size > 0 ? new AhoCorasick([...byPinyin.keys()]) : undefined }
 }
 
+/**
+ * Which typos the engine corrects when nothing fired (TYPOS): `latin` — pinyin typed in Latin letters
+ * and slips in Latin keywords only; `all` — also Chinese homophones (退活 → 退货); `off` — none.
+ * Homophones are off by default: on sets nobody tuned on they rewrote real words (有点长 → 店长,
+ * 防伪标 → 包邮) more often than they fixed a typo; a message typed in Latin letters is rarely anything
+ * but pinyin.
+ */
+export const TYPO_MODES = ['off', 'latin', 'all'] as const
+export type TypoMode = typeof TYPO_MODES[number]
+
 /** The key with typos corrected, or undefined when nothing was corrected. */
-export function correctTypos (index: TypoIndex, key: string): string | undefined {
+export function correctTypos (index: TypoIndex, key: string, mode: TypoMode = 'all'): string | undefined {
+  if (mode === 'off') return undefined
+  const homophones = mode === 'all' ? correctHomophones(index, key) : undefined
+  const latin = correctLatin(index, homophones ?? key)
+  const out = latin ?? homophones
+  return out !== undefined && out !== key ? out : undefined
+}
+
+/** Han characters that sound like a keyword but are not written as one: 退活 → 退货, 尺吗 → 尺码. */
+export function correctHomophones (index: TypoIndex, key: string): string | undefined {
   let out = key
   let changed = false
-
   if (index.automaton && HAN_CHAR.test(key)) {
     // one token per character: pinyin-pro gives one syllable per Han character and keeps others as they are
     const chars = [...key]
@@ -112,8 +130,13 @@ export function correctTypos (index: TypoIndex, key: string): string | undefined
       }
     }
   }
+  return changed && out !== key ? out : undefined
+}
 
-  out = out.replace(LATIN_PHRASE, (phrase) => {
+/** Pinyin typed in Latin letters (baoyou, tui huo) and one-letter slips in long Latin keywords (shunfen). */
+export function correctLatin (index: TypoIndex, key: string): string | undefined {
+  let changed = false
+  const out = key.replace(LATIN_PHRASE, (phrase) => {
     const words = phrase.split(' ')
     const parts: string[] = []
     for (let i = 0; i < words.length;) {

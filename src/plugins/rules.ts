@@ -2,6 +2,7 @@
  * Loads the rules at start-up (an invalid directory stops start-up with file:line and the reason)
  * and keeps them live: file changes and SIGHUP reload; a failed reload keeps the last good set.
  */
+import type { TypoMode } from '../matching/typos.js'
 import fp from 'fastify-plugin'
 import { RuleRegistry } from '../engine/registry.js'
 import { watchRules, type Watcher } from '../rules/watch.js'
@@ -18,7 +19,7 @@ export interface RulesPluginOptions {
   watch: boolean
   classifier: boolean
   /** the homophone / pinyin typo pass (TYPOS) */
-  typos?: boolean
+  typos?: TypoMode
   acceptWarnings?: boolean
   limits?: RuleLimits
 }
@@ -26,7 +27,7 @@ export interface RulesPluginOptions {
 export default fp<RulesPluginOptions>(async (app, opts) => {
   const registry = new RuleRegistry(opts.dir, opts.classifier ? [classifierFallback()] : [], undefined, {
     acceptWarnings: opts.acceptWarnings,
-    engine: { typos: opts.typos ?? true },
+    engine: { typos: opts.typos ?? 'latin' },
     ...(opts.limits ? { limits: opts.limits } : {}),
     // parsing, validation and every example run off the event loop: requests keep being served
     worker: { classifier: opts.classifier }

@@ -8,7 +8,7 @@ import { DEMO_RULES } from '../helpers/build.js'
 let engine: ShopEngine
 beforeAll(async () => {
   const { shops } = await loadRulesDir(DEMO_RULES)
-  engine = buildEngine(shops.get('default')!, [classifierFallback()])
+  engine = buildEngine(shops.get('default')!, [classifierFallback()], { typos: 'all' })
 })
 const NOON = Date.parse('2026-11-24T04:00:00Z')
 const why = (text: string) => explain(engine, text, { lastSeenAt: NOON - 60_000 }, NOON).considered

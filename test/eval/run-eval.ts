@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util'
 import { loadRulesDir, formatProblem } from '../../src/rules/load.js'
 import { buildEngine } from '../../src/engine/engine.js'
 import { classifierFallback } from '../../src/matching/classifier.js'
-import { loadConfig } from '../../src/config.js'
+import { fallbackSwitches, loadConfig } from '../../src/config.js'
 import { evaluate, parseLabelled, type EvalReport } from '../../src/quality/evaluate.js'
 
 export const isHeldOut = (name: string): boolean => /^sealed-.*\.jsonl$/.test(name)
@@ -30,7 +30,7 @@ const config = loadConfig()
 const on = (v: string | undefined, dflt: boolean) => (v === undefined ? dflt : v === 'on' || v === 'true' || v === '1')
 const { shops, problems } = await loadRulesDir(values.rules!)
 if (problems.length > 0) { console.error(problems.map(formatProblem).join('\n')); process.exit(1) }
-const engine = buildEngine(shops.get('default')!, on(values.classifier, config.CLASSIFIER) ? [classifierFallback()] : [], { typos: on(values.typos, config.TYPOS) })
+const engine = buildEngine(shops.get('default')!, on(values.classifier, config.CLASSIFIER) ? [classifierFallback()] : [], { typos: values.typos === undefined ? config.TYPOS : fallbackSwitches({ TYPOS: values.typos === 'on' ? 'all' : values.typos }).TYPOS })
 
 async function labelledFiles (dir: string): Promise<string[]> {
   const out: string[] = []

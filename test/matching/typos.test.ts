@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest'
-import { buildTypoIndex, correctTypos } from '../../src/matching/typos.js'
+import { buildTypoIndex, correctHomophones, correctLatin, correctTypos } from '../../src/matching/typos.js'
 import { matchKey } from '../../src/matching/normalise.js'
 
 const index = buildTypoIndex(['退货', '运费险', '尺码', '包邮', '投诉', '顺丰', '在吗', '色号', 'hello'].map(matchKey))
@@ -33,5 +33,22 @@ describe('typo correction towards keywords', () => {
   it('never changes more than half of a keyword\'s characters', () => {
     // 图书 (tu shu) folds like 投诉 (tou su)? no: different syllables; 偷塑 (tou su) differs in both characters
     expect(fix('偷塑')).toBeUndefined()
+  })
+})
+
+describe('the two parts of the pass, and the modes that pick them (TYPOS)', () => {
+  it('latin corrects pinyin typed in Latin letters and leaves Chinese homophones alone', () => {
+    expect(correctLatin(index, matchKey('bao you ma'))).toBe('包邮ma')
+    expect(correctLatin(index, matchKey('退活了'))).toBeUndefined()
+    expect(correctTypos(index, matchKey('退活了'), 'latin')).toBeUndefined()
+    expect(correctTypos(index, matchKey('bao you ma'), 'latin')).toBe('包邮ma')
+  })
+  it('homophones correct Han characters only', () => {
+    expect(correctHomophones(index, matchKey('退活了'))).toBe('退货了')
+    expect(correctHomophones(index, matchKey('bao you ma'))).toBeUndefined()
+  })
+  it('all does both, off nothing', () => {
+    expect(correctTypos(index, matchKey('退活了 bao you'), 'all')).toBe('退货了包邮')
+    expect(correctTypos(index, matchKey('退活了 bao you'), 'off')).toBeUndefined()
   })
 })
