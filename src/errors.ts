@@ -11,7 +11,6 @@ export const ERR_INVALID_JSON = createError('AR_ERR_INVALID_JSON', 'Request body
 export const ERR_BODY_TOO_LARGE = createError('AR_ERR_BODY_TOO_LARGE', 'Request body is larger than %s bytes', 413)
 export const ERR_UNSUPPORTED_MEDIA = createError('AR_ERR_UNSUPPORTED_MEDIA', 'Content-Type must be application/json', 415)
 export const ERR_MESSAGE_ID_REUSED = createError('AR_ERR_MESSAGE_ID_REUSED', 'messageId: "%s" was already used for another message (another conversation or text); ids must be unique per shop, e.g. prefixed by platform', 409)
-export const ERR_EMPTY_TEXT = createError('AR_ERR_EMPTY_TEXT', 'text: a text message needs non-empty text', 400)
 export const ERR_UNKNOWN_SHOP = createError('AR_ERR_UNKNOWN_SHOP', 'shopId: no rules are loaded for shop "%s"', 404)
 export const ERR_UNAUTHORIZED = createError('AR_ERR_UNAUTHORIZED', 'A valid bearer token is required', 401)
 export const ERR_BAD_SIGNATURE = createError('AR_ERR_BAD_SIGNATURE', 'X-Autoreply-Signature: %s', 401)
@@ -36,16 +35,19 @@ export const ERR_CHANNEL_DECRYPT = createError('AR_ERR_CHANNEL_DECRYPT', '%s: th
 
 // --- infrastructure ---
 export const ERR_STORE_UNAVAILABLE = createError('AR_ERR_STORE_UNAVAILABLE', 'The handoff store is unavailable; retry later', 503)
-export const ERR_NOT_READY = createError('AR_ERR_NOT_READY', 'Service is not ready: %s', 503)
 
 // --- rule files (operators) ---
 export const ERR_RULES_INVALID = createError('AR_ERR_RULES_INVALID', 'Rule files are invalid:\n%s', 500)
 
-/** Codes a client may want to branch on, for the OpenAPI description. */
+/**
+ * Codes a client may want to branch on, for the OpenAPI description. Each is returned somewhere
+ * (test/routes/error-codes.test.ts): an empty text is AR_ERR_VALIDATION naming `text`, and /readyz
+ * answers 503 with what is not ready in its body, not with a code.
+ */
 export const ERROR_CODES = [
-  ERR_VALIDATION, ERR_INVALID_JSON, ERR_BODY_TOO_LARGE, ERR_UNSUPPORTED_MEDIA, ERR_EMPTY_TEXT, ERR_MESSAGE_ID_REUSED,
+  ERR_VALIDATION, ERR_INVALID_JSON, ERR_BODY_TOO_LARGE, ERR_UNSUPPORTED_MEDIA, ERR_MESSAGE_ID_REUSED,
   ERR_UNKNOWN_SHOP, ERR_UNAUTHORIZED, ERR_TOKEN_REQUIRED, ERR_BAD_SIGNATURE, ERR_AGENT_MISMATCH, ERR_TICKET_NOT_FOUND, ERR_NOT_TICKET_OWNER,
   ERR_CONVERSATION_NOT_FOUND,
-  ERR_STORE_UNAVAILABLE, ERR_NOT_READY, ERR_RULES_INVALID, ERR_CONSOLE_DISABLED, ERR_CONSOLE_ROLE, ERR_CONSOLE_BUSY,
+  ERR_STORE_UNAVAILABLE, ERR_RULES_INVALID, ERR_CONSOLE_DISABLED, ERR_CONSOLE_ROLE, ERR_CONSOLE_BUSY,
   ERR_CHANNEL_SIGNATURE, ERR_CHANNEL_NOT_CONFIGURED, ERR_CHANNEL_BODY, ERR_CHANNEL_DECRYPT
 ].map((E) => new E().code)
