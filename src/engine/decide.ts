@@ -237,7 +237,7 @@ const isWelcomeGreeting = (c: Candidate): boolean => c.entry.kind === 'rule' && 
 
 // Forms of address and particles around a greeting ("亲在吗呀", "老板你好") that ask nothing more.
 const GREETING_FILLER = /[亲宝贝老板客服小姐姐美女帅哥您你好请问在吗嘛呢呀啊哈哦喔啦了的一下喂喽嗨有人木鸭哇伐]|ya/g
-const MORE_THAN_A_GREETING = 4
+const MORE_THAN_A_GREETING = 3
 
 /** True when, the greeting words and fillers taken out, the message still says something. */
 function asksMore (key: string, chosen: Candidate[]): boolean {

@@ -16,7 +16,7 @@ export const COMPLAINT_LEXICON: readonly string[] = [
   '平台介入', '小二介入', '申请介入', '找平台', '假货', '虚假宣传', '虚假', '失望', '再也不买', '再也不来', '不会再买', '必须负责', '踢皮球',
   '不想开了', '发评论区', '曝光你们', '骗我',
   // contempt and bad faith: the buyer accuses the shop rather than asks (耍我, 以次充好, 客服就是摆设)
-  '耍我', '耍人', '缺德', '黑心', '以次充好', '欺负我', '欺负老人', '摆设', '忽悠', '糊弄', '敷衍', '奸商', '无耻', '不要脸', '流氓', '坑我', '霸王条款'
+  '耍我', '耍人', '缺德', '死人吗', '吃官司', '打官司', '法院见', '黑心', '以次充好', '欺负我', '欺负老人', '摆设', '忽悠', '糊弄', '敷衍', '奸商', '无耻', '不要脸', '流氓', '坑我', '霸王条款'
 ]
 
 /** Phrases that contain a lexicon word but are not complaints ("不会给差评" is a promise). */
@@ -24,5 +24,5 @@ export const COMPLAINT_LEXICON_NOT: readonly string[] = [
   '不会差评', '不给差评', '不会给差评', '不投诉', '不是投诉', '别投诉', '不是骗子', '防骗', '怕被骗', '不是被骗',
   '垃圾袋', '垃圾桶', '垃圾分类', '不是假货', '是假货吗', '会是假货', '不会失望', '没失望',
   // the household sense: an installer who took the rubbish away is praised, not accused
-  '垃圾带走', '垃圾都带走', '带走垃圾', '扔垃圾', '倒垃圾', '不敷衍'
+  '有没有假货', '是不是假货', '假货吗', '垃圾带走', '垃圾都带走', '带走垃圾', '扔垃圾', '倒垃圾', '不敷衍'
 ]

@@ -13,7 +13,7 @@
 
 export const MARKER_KINDS = [
   'question', 'whether', 'generic', 'roughly', 'timing', 'state', 'anomaly', 'chase', 'request', 'request_lead', 'request_act',
-  'dispute', 'feedback', 'future', 'reference', 'other_topic', 'price_talk', 'today', 'purchase', 'hypothetical', 'connective', 'ignore'
+  'dispute', 'feedback', 'future', 'reference', 'other_topic', 'other_product', 'price_talk', 'today', 'purchase', 'hypothetical', 'connective', 'ignore'
 ] as const
 export type MarkerKind = typeof MARKER_KINDS[number]
 
@@ -40,6 +40,9 @@ export const DEFAULT_MARKERS: Readonly<Record<MarkerKind, readonly string[]>> = 
   , '付的款', '下的单', '付款的', '我要退', '我想退', '要退货', '想退货', '我要换', '我想换', '想换货', '要换货', '我要退款', '想退款', '退回去的', '寄回去的', '寄出去了', '发出去了', '取消了', '拒收了', '拍的', '下单的', '申请的', '寄回的', '寄出的', '退回的', '买回来', '收到的时候', '说是', '客服说', '快递说', '你们说', '快递还在', '包裹还在', '想换', '要换', '想退', '要退', '想改', '想要换', '想要退'],
   // anomaly and waiting: the case is not going as it should
   anomaly: [
+    // defects found on arrival and pick-ups that did not happen: the buyer's own goods, whatever they ask next
+    '划痕', '划伤', '瘪了', '凹了', '压坏', '压扁', '线头', '开线', '脱线', '起球', '褪色', '掉漆', '有异味', '有味道', '发霉', '变形', '鼓包', '缺角',
+    '不制冷', '不出水', '漏水', '异响', '声音特别大', '声音很大', '黑屏', '没来取', '没上门', '没来啊', '忘了放', '忘记放', '忘了寄', '发现有',
     '还没', '怎么还', '怎么又', '咋又', '又退回', '又被退', '咋还', '还不', '一直不', '一直没', '一直在', '都没', '为什么不', '为什么没', '为啥不', '为啥没', '为什么还', '为啥还',
     '怎么没', '咋没', '怎么不', '没动', '不动了', '没更新', '没有更新', '没收到', '没到', '没有到', '没有收到', '天都没', '好几天', '这么久',
     '这么慢', '太慢', '迟迟', '到现在', '至今', '等了', '等半天', '没有物流', '没物流', '没显示', '卡在', '停在', '快递丢', '包裹丢', '丢件',
@@ -64,6 +67,7 @@ export const DEFAULT_MARKERS: Readonly<Record<MarkerKind, readonly string[]>> = 
   request_act: ['发', '寄', '退', '换', '改', '查', '催', '处理', '取消', '备注', '补', '同意', '拦截', '安排', '核实', '审核', '赔'],
   // disputes: the buyer disagrees with what happened in their case
   dispute: [
+    '不合理', '要个说法', '给个说法', '给我个说法', '说不能退', '说不能换', '说要我', '要我付', '要我出', '让我付', '让我出',
     '只退了', '退了一半', '少退', '退少了', '拒收', '不同意', '人为', '被拒', '拒绝', '驳回', '不给退', '不让退', '不给换', '不让换', '凭什么',
     '扣钱', '扣了', '不给我', '不承认', '不认', '说我人为', '说是人为', '颜色不对', '尺码不对', '码数不对', '不是我买的', '不是我要的', '和图片不', '跟图片不',
     '货不对板', '质量太差', '有色差', '色差大'
@@ -72,13 +76,13 @@ export const DEFAULT_MARKERS: Readonly<Record<MarkerKind, readonly string[]>> = 
   feedback: [
     '真快', '好快', '很快', '挺快', '超快', '速度快', '神速', '好评', '五星', '很喜欢', '超喜欢', '喜欢的', '不错', '很好', '挺好', '满意', '谢谢',
     '感谢', '多谢', '辛苦', '注意一下', '检查一下', '包装好点', '点赞', '给力', '棒', '回购', '推荐给', '还会来', '还来买'
-  , '好看', '真的快', '是真快', '蛮快', '速度可以', '速度很快', '态度好', '态度也好', '很及时', '挺及时', '蛮及时', '真及时', '非常及时', '特别及时', '很准时', '很负责', '很专业'],
+  , '好看', '真的快', '是真快', '蛮快', '速度可以', '速度很快', '态度好', '态度也好', '就是快', '物流快', '物流很快', '物流真快', '快递快', '很及时', '挺及时', '蛮及时', '真及时', '非常及时', '特别及时', '很准时', '很负责', '很专业'],
   // instructions for next time: nothing in the clause is about the order at hand (下次发货检查一下)
   future: ['下次', '下回', '下一次', '以后买', '以后发', '下次发', '再买的时候'],
   // the buyer names their own order, parcel or refund
   reference: [
     '订单号', '这单', '这个单', '那单', '这一单', '我的订单', '我的快递', '我的包裹', '我的退款', '我的退货', '我的换货', '我买的那', '第二个包裹',
-    '第一个包裹', '另一个包裹', '单号', '快递单', '运单', '我这单', '我这个订单', '我拍的', '我下的单', '我的货', '我的衣服', '我的口红', '我那个'
+    '第一个包裹', '另一个包裹', '我买的这', '我拍的这', '单号', '快递单', '运单', '我这单', '我这个订单', '我拍的', '我下的单', '我的货', '我的衣服', '我的口红', '我那个'
   ],
   // words that put a clause about something the shop's rules do not cover: a keyword there answers nothing
   other_topic: [
@@ -95,11 +99,18 @@ export const DEFAULT_MARKERS: Readonly<Record<MarkerKind, readonly string[]>> = 
     '水龙头', '窗帘', '窗户', '沙发', '床垫', '床单', '被子', '枕头', '四件套', '地毯', '桌子', '椅子', '柜子', '台灯', '灯泡', '镜子', '书包', '背包',
     '行李箱', '雨伞', '玩具', '奶瓶', '奶粉', '尿不湿', '纸尿裤', '婴儿车', '自行车', '头盔', '水果', '牛奶', '酸奶', '大米', '牛排', '猪肉', '牛肉',
     '鸡蛋', '蛋糕', '月饼', '粽子', '白酒', '红酒', '蜂蜜', '面包', '巧克力', '方便面', '螺蛳粉', '海鲜', '冷链', '冰袋', '化冻', '变质', '面膜',
-    '面霜', '精华液', '洗面奶', '粉底', '眼影', '香水', '洗发水', '沐浴露', '价钱', '批发', '联系方式', '客服电话',
+    '面霜', '精华液', '洗面奶', '粉底', '眼影', '香水', '洗发水', '沐浴露', '价钱', '批发', '联系方式', '客服电话', '实体店', '线下店', '门店',
     '推车', '婴儿床', '儿童床', '餐椅', '手机壳', '外壳', '保护壳', '钢化膜', '布样', '色卡', '车衣', '鞋垫', '帽子', '围巾', '手套', '钱包', '皮带', '眼镜'],
+  // goods a clothes-and-lipstick shop does not size or colour: a size or colour word beside them is theirs
+  // (包的尺寸多大, 能放得下ipad吗), but a return or shipping question still is ours. Shoes stay out: the
+  // demo shop answers 鞋码 with its size chart
+  other_product: [
+    '肩带', '斜挎', '包包', '手提包', '双肩包', '挎包', '钱包', '背包', '包的尺寸', '包多大', '锅', '碗', '杯子', '尿裤', '纸尿', '奶粉',
+    '这两个尺寸', '两个尺寸', '屏', '寸的', '放得下', '装得下'
+  ],
   // price talk and haggling anywhere in the message: a postage or return word in it argues about the price
   // (别家都包邮 你家还收运费 少点呗), so nothing in the message is answered
-  price_talk: ['便宜点', '便宜一点', '再便宜', '少点', '少一点', '少几块', '打个折', '打折吗', '能打折', '折扣', '砍价', '抹零', '抹个零', '再减', '让点', '优惠点', '最低价', '底价', '批发价', '能不能便宜', '可以便宜', '便宜些'],
+  price_talk: ['这么贵', '贵了', '太贵', '才卖', '都包邮', '自营都', '便宜点', '便宜一点', '再便宜', '少点', '少一点', '少几块', '打个折', '打折吗', '能打折', '折扣', '砍价', '抹零', '抹个零', '再减', '让点', '优惠点', '最低价', '底价', '批发价', '能不能便宜', '可以便宜', '便宜些'],
   // the same day: "今天能送到吗" asks about a parcel already on its way, unless the buyer speaks of buying (今天下单今天能发吗)
   today: ['今天', '今晚', '今儿', '中午', '下午', '上午', '晚上'],
   // buying now or later: a same-day question beside it is about an order not yet placed

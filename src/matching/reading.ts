@@ -188,6 +188,11 @@ export function readClauses (input: ReadInput): Reading {
   const reading: Reading = { clauses, narrative: stated || input.orderCard === true, card: input.orderCard === true }
   const other = clauses.find((c) => c.other !== undefined)
   if (other) reading.otherTopic = other.other
+  // a product we do not size or colour, named anywhere: the size charts and the catalog leave the message
+  else {
+    const product = hits.find((h) => h.kind === 'other_product')
+    if (product) reading.otherTopic = product.keyword
+  }
   if (own) reading.own = own
   return reading
 }
