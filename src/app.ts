@@ -28,16 +28,18 @@ import queueFeedPlugin from './plugins/queue-feed.js'
 import channelsPlugin from './plugins/channels.js'
 import wechatRoute from './channels/wechat/route.js'
 import wecomRoute from './channels/wecom/route.js'
-import { ERR_BODY_TOO_LARGE, ERR_INVALID_JSON, ERR_UNSUPPORTED_MEDIA, ERR_VALIDATION } from './errors.js'
+import { ERR_BODY_TOO_LARGE, ERR_INVALID_JSON, ERR_RULES_LOADING, ERR_UNSUPPORTED_MEDIA, ERR_VALIDATION } from './errors.js'
 
 export interface BuildOptions {
   config: Config
   /** a ready store instead of the one REDIS_URL selects (tests) */
   store?: Store
   logger?: FastifyServerOptions['logger']
+  /** how long the start waits for the first rules load (default: 2.5 s short of Fastify's plugin timeout; tests) */
+  rulesStartWaitMs?: number
 }
 
-export async function buildApp ({ config, store, logger }: BuildOptions) {
+export async function buildApp ({ config, store, logger, rulesStartWaitMs }: BuildOptions) {
   const app = Fastify({
     logger: logger ?? {
       level: config.LOG_LEVEL,
@@ -65,7 +67,7 @@ export async function buildApp ({ config, store, logger }: BuildOptions) {
   await app.register(metricsPlugin, { token: config.METRICS_TOKEN })
   await app.register(trafficPlugin)
   await app.register(storePlugin, { redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, claimTimeoutMs: config.CLAIM_TIMEOUT, historyTtlMs: config.HISTORY_TTL, store })
-  await app.register(rulesPlugin, { dir: config.RULES_DIR, watch: config.RULES_WATCH, classifier: config.CLASSIFIER, typos: config.TYPOS, acceptWarnings: config.RULES_ACCEPT_WARNINGS, limits: { fileBytes: config.RULES_MAX_FILE_BYTES, entriesPerShop: config.RULES_MAX_RULES, keywordsPerRule: config.RULES_MAX_KEYWORDS, replyChars: config.RULES_MAX_REPLY_CHARS } })
+  await app.register(rulesPlugin, { ...(rulesStartWaitMs !== undefined ? { startWaitMs: rulesStartWaitMs } : {}), dir: config.RULES_DIR, watch: config.RULES_WATCH, classifier: config.CLASSIFIER, typos: config.TYPOS, acceptWarnings: config.RULES_ACCEPT_WARNINGS, limits: { fileBytes: config.RULES_MAX_FILE_BYTES, entriesPerShop: config.RULES_MAX_RULES, keywordsPerRule: config.RULES_MAX_KEYWORDS, replyChars: config.RULES_MAX_REPLY_CHARS } })
   await app.register(outboxPlugin, {
     prefix: config.REDIS_PREFIX,
     leaseMs: config.OUTBOX_LEASE,
@@ -128,11 +130,14 @@ function errorHandler (this: AppInstance, err: FastifyError, req: Parameters<Par
   else if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') mapped = new ERR_INVALID_JSON('the body is empty')
   else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') mapped = new ERR_BODY_TOO_LARGE(String(req.routeOptions.bodyLimit ?? ''))
   else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') mapped = new ERR_UNSUPPORTED_MEDIA()
+  // while the first load runs (many shops: it may outlast the start, see src/plugins/rules.ts) no shop
+  // is unknown yet: the platform is told to retry, not that the shop does not exist
+  else if (err.code === 'AR_ERR_UNKNOWN_SHOP' && this.rules?.starting()) mapped = new ERR_RULES_LOADING()
   const status = mapped.statusCode ?? 500
   if (status >= 500) {
-    if (mapped.code === 'AR_ERR_STORE_UNAVAILABLE') {
+    if (mapped.code === 'AR_ERR_STORE_UNAVAILABLE' || mapped.code === 'AR_ERR_RULES_LOADING') {
       reply.header('retry-after', '5')
-      req.log.warn({ code: mapped.code }, 'refused: store unavailable')
+      req.log.warn({ code: mapped.code }, mapped.code === 'AR_ERR_RULES_LOADING' ? 'refused: rules still loading' : 'refused: store unavailable')
     } else {
       req.log.error({ err }, 'unexpected error')
       return reply.code(500).send({ statusCode: 500, code: 'AR_ERR_INTERNAL', error: 'Internal Server Error', message: 'Something went wrong; the request id is in the x-request-id header' })

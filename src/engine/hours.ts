@@ -30,10 +30,18 @@ export function compileHours (hours: Hours): CompiledHours {
       d = (d + 1) % 7
     }
   }
-  const formatter = new Intl.DateTimeFormat('en-US', {
-    timeZone: hours.timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23'
-  })
-  return { timezone: hours.timezone, week, formatter, memo: { minute: NaN, open: false } }
+  return { timezone: hours.timezone, week, formatter: formatterOf(hours.timezone), memo: { minute: NaN, open: false } }
+}
+
+// one formatter per time zone, shared by the shops in it: building one cost ~0.5 ms of each shop's load
+const formatters = new Map<string, Intl.DateTimeFormat>()
+function formatterOf (timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone)
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    formatters.set(timeZone, f)
+  }
+  return f
 }
 
 function toMinutes (hhmm: string): number {

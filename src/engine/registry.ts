@@ -1,13 +1,20 @@
 /**
- * The live rule sets of every shop. A reload builds a whole new map off to the side and swaps it
- * in with one assignment, so no request ever sees a half-loaded set; a failed reload keeps the
- * previous map serving and remembers why it failed. Reloads run one at a time: two overlapping
- * loads could finish out of order and leave the older files serving after the newer ones.
+ * The live rule sets of every shop. A reload builds a new map off to the side and swaps it in with
+ * one assignment, so no request ever sees a half-loaded set; a failed reload keeps the previous map
+ * serving and remembers why it failed. Reloads run one at a time: two overlapping loads could finish
+ * out of order and leave the older files serving after the newer ones.
+ *
+ * Only the shops whose files changed are compiled again; the others keep their engine objects (a
+ * provider runs 1,000 shops on one instance, and one operator's save must cost one shop). A reload
+ * is still accepted or refused as a whole: a broken shop keeps every change of that reload out.
  */
 import { loadRulesDir, formatProblem, type LoadResult, type RuleLimits, type RuleProblem } from '../rules/load.js'
-import { buildEngine, type EngineOptions, type FallbackFactory, type ShopEngine } from './engine.js'
-import { validateRules, type Verdict } from './validate.js'
+import type { EngineOptions, FallbackFactory, ShopEngine } from './engine.js'
+import { checkShops, compileShops, validateRules, type Verdict } from './validate.js'
 import { ReloadWorker } from './reload-client.js'
+import { ruleKey } from '../matching/compile.js'
+import { syllables } from '../matching/typos.js'
+import { contentOf } from '../matching/shared.js'
 import type { ShopRules } from '../rules/schema.js'
 
 export interface ReloadStatus {
@@ -17,6 +24,8 @@ export interface ReloadStatus {
   problems: RuleProblem[]
   /** accepted with RULES_ACCEPT_WARNINGS (or, at start-up, examples already failing): what is wrong but live */
   warnings: RuleProblem[]
+  /** the shops this reload compiled again, added or removed (none: nothing had changed) */
+  changed: string[]
 }
 
 export interface RegistryOptions {
@@ -27,6 +36,8 @@ export interface RegistryOptions {
   engine?: EngineOptions
   /** validate in a worker thread; `classifier`: the worker judges not_examples with the classifier too */
   worker?: { classifier: boolean }
+  /** the examples failing in the serving shops, found by the check after start-up (service only) */
+  onStartupWarnings?: (warnings: RuleProblem[]) => void
 }
 
 
@@ -39,6 +50,8 @@ export interface RegistryStatus {
   lastReload: ReloadStatus | null
   /** the last reload that failed, kept until a later one succeeds */
   lastError: { at: number; problems: RuleProblem[]; message: string } | null
+  /** serving shops whose examples were run (in the service, after start-up, in the reload worker) */
+  checked: number
 }
 
 export class RuleRegistry {
@@ -49,24 +62,27 @@ export class RuleRegistry {
   private lastReload: ReloadStatus | null = null
   private lastError: RegistryStatus['lastError'] = null
   private listeners: Array<(s: ReloadStatus) => void> = []
-  /** examples failing in the serving set: a reload is judged by the failures it adds */
-  private failing = new Set<string>()
+  /** per serving shop, the examples failing in it once run: a reload is judged by the failures it adds */
+  private baselines = new Map<string, Set<string>>()
   private running: Promise<ReloadStatus> | undefined
   private queued: Promise<ReloadStatus> | undefined
+  private checking: Promise<void> | undefined
+  /** the shops the queued follow-up reload must re-read; undefined: all of them */
+  private queuedShops: Set<string> | undefined
 
   constructor (
     readonly dir: string,
     private readonly fallbacks: FallbackFactory[] = [],
-    /** reads the directory; replaceable so tests can hold a load half-way */
-    load?: (dir: string) => Promise<LoadResult>,
+    /** reads the directory (`only`: just these shops may have changed); replaceable so tests can hold a load half-way */
+    load?: (dir: string, only?: ReadonlySet<string>) => Promise<LoadResult>,
     private readonly options: RegistryOptions = {}
   ) {
-    this.load = load ?? ((d) => loadRulesDir(d, options.limits))
+    this.load = load ?? ((d, only) => loadRulesDir(d, options.limits, only))
     // a replaced loader (tests) runs in place; the directory's own loader in the worker when asked
     if (!load && options.worker) this.worker = new ReloadWorker()
   }
 
-  private readonly load: (dir: string) => Promise<LoadResult>
+  private readonly load: (dir: string, only?: ReadonlySet<string>) => Promise<LoadResult>
   private readonly worker: ReloadWorker | undefined
 
   get (shopId: string): ShopEngine | undefined {
@@ -77,55 +93,85 @@ export class RuleRegistry {
     return [...this.shops.keys()]
   }
 
+  /** true until the first load has gone live: until then no shop is served, and none is unknown either */
+  starting (): boolean {
+    return this.loadedAt === null
+  }
+
   onReload (fn: (s: ReloadStatus) => void): void {
     this.listeners.push(fn)
   }
 
   /**
-   * Loads, validates and compiles everything; swaps it in only when all of it is good. Never
+   * Loads, validates and compiles what changed; swaps it in only when all of it is good. Never
    * rejects: callers (the watcher, SIGHUP) fire and forget. A call while a reload runs waits for
    * it and then reloads once more, since the running one may have read the files before the change
    * that prompted the call; every call arriving meanwhile shares that one follow-up reload.
+   *
+   * `shops`: only these shops' folders changed (the watcher says which), so only they are read;
+   * without it every folder is read, and still only the shops whose files differ are compiled.
    */
-  reload (): Promise<ReloadStatus> {
+  reload (shops?: string[]): Promise<ReloadStatus> {
     if (!this.running) {
-      this.running = this.reloadNow().finally(() => { this.running = undefined })
+      this.running = this.reloadNow(this.loadedAt === null ? undefined : shops && new Set(shops)).finally(() => { this.running = undefined })
       return this.running
     }
+    if (!this.queued) this.queuedShops = shops && new Set(shops)
+    else if (this.queuedShops) for (const id of shops ?? []) this.queuedShops.add(id)
+    if (!shops) this.queuedShops = undefined
     const again = (): Promise<ReloadStatus> => {
       this.queued = undefined
-      return this.reload()
+      return this.reload(this.queuedShops && [...this.queuedShops])
     }
     // also after a failure (a throwing listener), or the follow-up would never run
     this.queued ??= this.running.then(again, again)
     return this.queued
   }
 
-  private async reloadNow (): Promise<ReloadStatus> {
+  private async reloadNow (only?: ReadonlySet<string>): Promise<ReloadStatus> {
     const started = Date.now()
     const first = this.loadedAt === null
     let verdict: Verdict
     if (this.worker && !first) {
-      // parse, validate and run every example in the worker; compile here only what passed. The
-      // first load runs in place: nothing is served yet, and start-up need not wait for a worker
-      verdict = await this.inWorker(first)
+      // parse, validate and run every example in the worker; compile here only what passed
+      verdict = await this.inWorker(only)
     } else {
-      verdict = await validateRules(this.dir, this.load, { fallbacks: this.fallbacks, engine: this.options.engine, acceptWarnings: this.options.acceptWarnings ?? false, first, failing: this.failing })
+      // The first load runs in place: nothing is served yet, and start-up need not wait for a
+      // worker. In the service its examples run in the worker afterwards (checkServing): at ~25 ms a
+      // shop they would hold 1,000 shops' start-up for half a minute, for warnings only.
+      verdict = await validateRules(this.dir, this.load, {
+        fallbacks: this.fallbacks,
+        engine: this.options.engine,
+        acceptWarnings: this.options.acceptWarnings ?? false,
+        first,
+        serving: this.servingDigests(),
+        baseline: (id) => this.baselineInPlace(id),
+        examples: !(first && this.worker),
+        ...(only ? { only } : {})
+      })
     }
-    const { problems, warnings, failing } = verdict
-    let next = verdict.engines
-    if (!next && problems.length === 0) {
+    const { problems, warnings } = verdict
+    let next: Map<string, ShopEngine> | undefined
+    if (problems.length === 0) {
       try {
-        next = new Map([...verdict.shops].map(([id, rules]) => [id, buildEngine(rules, this.fallbacks, this.options.engine)]))
+        const compiled = verdict.engines ?? await compileShops(verdict.shops, this.fallbacks, this.options.engine)
+        next = new Map(this.shops)
+        for (const id of verdict.removed) next.delete(id)
+        for (const [id, engine] of compiled) next.set(id, engine)
       } catch (err) {
         problems.push({ file: this.dir, line: 0, message: `could not compile the rules: ${(err as Error).message}` })
       }
     }
-    const status: ReloadStatus = { ok: next !== undefined, at: Date.now(), durationMs: Date.now() - started, problems, warnings }
+    const changed = next ? [...verdict.shops.keys(), ...verdict.removed] : []
+    const status: ReloadStatus = { ok: next !== undefined, at: Date.now(), durationMs: Date.now() - started, problems, warnings, changed }
     this.reloads++
     if (next) {
       this.shops = next
-      this.failing = failing
+      for (const id of changed) {
+        const keys = verdict.failing.get(id)
+        if (keys) this.baselines.set(id, keys)
+        else this.baselines.delete(id)
+      }
       this.loadedAt = status.at
       this.lastError = null
     } else {
@@ -134,30 +180,88 @@ export class RuleRegistry {
     }
     this.lastReload = status
     for (const l of this.listeners) l(status)
+    if (next && this.worker && this.baselines.size < this.shops.size) this.checking ??= this.checkServing().finally(() => { this.checking = undefined })
     return status
   }
 
-  private async inWorker (first: boolean): Promise<Verdict> {
+  private servingDigests (): Map<string, string | undefined> {
+    return new Map([...this.shops].map(([id, e]) => [id, e.rules.digest]))
+  }
+
+  /** in place the serving engine is at hand: its baseline is found when first needed */
+  private baselineInPlace (id: string): Set<string> | undefined {
+    const engine = this.shops.get(id)
+    if (!engine) return undefined
+    let keys = this.baselines.get(id)
+    if (!keys) {
+      keys = new Set(checkShops([engine.rules], { fallbacks: this.fallbacks, engine: this.options.engine })[0]!.failing)
+      this.baselines.set(id, keys)
+    }
+    return keys
+  }
+
+  private async inWorker (only?: ReadonlySet<string>): Promise<Verdict> {
     try {
-      const r = await this.worker!.run({
+      const ask = (previous: Array<[string, ShopRules]>) => this.worker!.run({
+        kind: 'reload',
         dir: this.dir,
         ...(this.options.limits ? { limits: this.options.limits } : {}),
         classifier: this.options.worker!.classifier,
         typos: this.options.engine?.typos ?? 'latin',
         acceptWarnings: this.options.acceptWarnings ?? false,
-        first,
-        failing: [...this.failing]
+        serving: [...this.servingDigests()],
+        baselines: [...this.baselines].map(([id, keys]) => [id, [...keys]]),
+        previous,
+        ...(only ? { only: [...only] } : {})
       })
+      let r = await ask([])
+      // a changed shop whose examples were not run yet (just after start-up): its serving rules go
+      // along, so the worker can tell the failures this change adds from those it had already
+      if (r.needPrevious) r = await ask(r.needPrevious.flatMap((id) => { const e = this.shops.get(id); return e ? [[id, e.rules] as [string, ShopRules]] : [] }))
       if (r.error) throw new Error(r.error)
-      return { shops: new Map(r.shops as Array<[string, ShopRules]>), problems: r.problems as RuleProblem[], warnings: r.warnings as RuleProblem[], failing: new Set(r.failing) }
+      const shops = new Map(r.shops)
+      for (const [id, content] of r.contents ?? []) contentOf.set(shops.get(id)!, content)
+      // what the worker worked out while judging (OpenCC, pinyin) is not worked out again here
+      ruleKey.prime(r.keys ?? [])
+      syllables.prime(r.pinyin ?? [])
+      return { shops, removed: r.removed, problems: r.problems, warnings: r.warnings, failing: new Map(r.failing.map(([id, keys]) => [id, new Set(keys)])) }
     } catch (err) {
-      return { shops: new Map(), problems: [{ file: this.dir, line: 0, message: `could not validate the rules: ${(err as Error).message}` }], warnings: [], failing: this.failing }
+      return { shops: new Map(), removed: [], problems: [{ file: this.dir, line: 0, message: `could not validate the rules: ${(err as Error).message}` }], warnings: [], failing: new Map() }
     }
+  }
+
+  /**
+   * Runs the examples of the serving shops not checked yet, in the worker, a few shops per message
+   * so that a reload waits behind one batch at most; the failures found are the shops' baselines
+   * and are reported as start-up warnings.
+   */
+  private async checkServing (): Promise<void> {
+    for (;;) {
+      const batch = [...this.shops.values()].filter((e) => !this.baselines.has(e.shopId)).slice(0, CHECK_BATCH)
+      if (batch.length === 0 || !this.worker) return
+      let r
+      try {
+        r = await this.worker.run({ kind: 'check', shops: batch.map((e) => e.rules), classifier: this.options.worker!.classifier, typos: this.options.engine?.typos ?? 'latin' })
+      } catch {
+        return // the worker died: the next reload starts a new one, and changed shops bring their rules
+      }
+      for (const [id, keys] of r.failing) {
+        // a reload may have replaced the shop meanwhile: that one brought its own baseline
+        if (batch.some((e) => e.shopId === id && this.shops.get(id) === e) && !this.baselines.has(id)) this.baselines.set(id, new Set(keys))
+      }
+      if (r.warnings.length > 0) this.options.onStartupWarnings?.(r.warnings)
+    }
+  }
+
+  /** resolves once every serving shop's examples have run (tests and benchmarks wait for it) */
+  async checked (): Promise<void> {
+    while (this.checking) await this.checking
   }
 
   /** stops the reload worker (the service's close) */
   async close (): Promise<void> {
-    await this.worker?.close()
+    const w = this.worker
+    await w?.close()
   }
 
   status (): RegistryStatus {
@@ -174,7 +278,11 @@ export class RuleRegistry {
       reloads: this.reloads,
       failedReloads: this.failedReloads,
       lastReload: this.lastReload,
-      lastError: this.lastError
+      lastError: this.lastError,
+      checked: this.baselines.size
     }
   }
 }
+
+/** shops per check message: ~25 ms each for the demo shop, so a reload waits well under a second */
+const CHECK_BATCH = 20

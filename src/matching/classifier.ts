@@ -12,7 +12,7 @@
 import BayesClassifier from 'natural/lib/natural/classifiers/bayes_classifier.js'
 import type { FallbackFactory } from '../engine/engine.js'
 import type { CompiledShop } from './compile.js'
-import { matchKey } from './normalise.js'
+import { ruleKey } from './compile.js'
 import { BACKGROUND_MESSAGES } from './background.js'
 import { FUNCTION_CHARS } from './typos.js'
 
@@ -90,7 +90,8 @@ export class ParaphraseModel {
   constructor (shop: CompiledShop) {
     const model = this.bayes.classifier
     const add = (text: string, label: string, entry?: number): void => {
-      const t = tokens(matchKey(text))
+      // rule text and the background messages, normalised once per process (src/matching/shared.ts)
+      const t = tokens(ruleKey(text))
       if (t.length === 0) return
       const sparse: Record<number, number> = {}
       t.forEach((tok, i) => {
@@ -113,7 +114,7 @@ export class ParaphraseModel {
       for (const x of e.source.examples) add(x, e.intent, e.index)
       for (const k of e.source.keywords) add(String(k), e.intent, e.index)
       const content = this.contentOf.get(e.intent) ?? new Set<string>()
-      for (const k of e.source.keywords) for (const ch of matchKey(String(k))) if (HAN.test(ch) && !FUNCTION_CHARS.has(ch)) content.add(ch)
+      for (const k of e.source.keywords) for (const ch of ruleKey(String(k))) if (HAN.test(ch) && !FUNCTION_CHARS.has(ch)) content.add(ch)
       this.contentOf.set(e.intent, content)
       for (const x of e.source.not_examples) add(x, NONE)
     }

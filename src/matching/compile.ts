@@ -9,6 +9,7 @@ import { matchKey } from './normalise.js'
 import { COMPLAINT_LEXICON, COMPLAINT_LEXICON_NOT } from './lexicon.js'
 import { buildTypoIndex, type TypoIndex } from './typos.js'
 import { DEFAULT_MARKERS, MARKER_KINDS, type MarkerKind } from './markers.js'
+import { Interned, contentOf, digestOf, memo } from './shared.js'
 
 export type EntryKind = 'rule' | 'size' | 'catalog'
 
@@ -39,6 +40,8 @@ export type Role =
 export interface CompiledShop {
   shop: ShopRules
   entries: Entry[]
+  /** the parts shared with shops of the same texts: holding it keeps them shared (see compileShop) */
+  core: CompiledCore
   roles: Map<string, Role[]>
   automaton: AhoCorasick
   regexSet: RE2Set | undefined
@@ -58,48 +61,74 @@ export interface CompiledShop {
 
 const CORRECTABLE = new Set<Role['role']>(['kw', 'all', 'item', 'human', 'escalate'])
 
+// Shared between shops (src/matching/shared.ts): rule words normalised once per process, and the
+// automata, typo indexes and regexes of shops that have the same ones built once.
+export const ruleKey = memo(matchKey)
+const automata = new Interned<AhoCorasick>()
+const typoIndexes = new Interned<TypoIndex>()
+const patterns = new Interned<RE2JS>()
+const regexSets = new Interned<RE2Set>()
+const pattern = (p: string): RE2JS => patterns.get(p, () => RE2JS.compile(p))
+
+/** What a compiled shop shares with every shop read from the same texts (all of it but the entries). */
+export type CompiledCore = Omit<CompiledShop, 'shop' | 'entries' | 'core'>
+
+// Shops read from the same texts (a template copied to many folders) compile to the same core:
+// built once, by the texts' digest (contentOf), held while any shop uses it.
+const cores = new Interned<CompiledCore>()
+
 export function compileShop (shop: ShopRules): CompiledShop {
+  const entries = entriesOf(shop)
+  const content = contentOf.get(shop)
+  const core = content === undefined ? compileCore(shop, entries) : cores.get(content, () => compileCore(shop, entries))
+  return { shop, entries, core, ...core }
+}
+
+function entriesOf (shop: ShopRules): Entry[] {
   const entries: Entry[] = []
+  const addEntry = (kind: EntryKind, src: (Rule | SizeChart | Catalog) & Located): void => {
+    const answers = src.answers ?? (src.intent === 'greeting' ? 'any' : 'question')
+    entries.push({ kind, index: entries.length, id: src.id, intent: src.intent, priority: src.priority, allGroups: src.all.length, answers, source: src })
+  }
+  for (const r of shop.rules) addEntry('rule', r)
+  for (const c of shop.sizeCharts) addEntry('size', c)
+  for (const c of shop.catalogs) addEntry('catalog', c)
+  return entries
+}
+
+function compileCore (shop: ShopRules, entries: Entry[]): CompiledCore {
   const roles = new Map<string, Role[]>()
   const add = (raw: string, role: Role): void => {
-    const key = matchKey(raw)
+    const key = ruleKey(raw)
     if (key === '') return
     const list = roles.get(key)
     if (list) list.push(role)
     else roles.set(key, [role])
   }
-  const regexSet = new RE2Set()
+  const regexSources: string[] = []
   const regexOwners: CompiledShop['regexOwners'] = []
   const codePatterns = new Map<number, RE2JS>()
   const itemKeys = new Map<number, Set<string>>()
 
-  const addEntry = (kind: EntryKind, src: (Rule | SizeChart | Catalog) & Located): number => {
-    const index = entries.length
-    const answers = src.answers ?? (src.intent === 'greeting' ? 'any' : 'question')
-    entries.push({ kind, index, id: src.id, intent: src.intent, priority: src.priority, allGroups: src.all.length, answers, source: src })
+  for (const { index, kind, source: src } of entries) {
     for (const k of src.keywords) add(k, { role: 'kw', entry: index })
     for (const k of src.weak_keywords) add(k, { role: 'kw', entry: index, weak: true })
     for (const k of src.not) add(k, { role: 'not', entry: index })
     src.all.forEach((group, g) => { for (const k of group) add(k, { role: 'all', entry: index, group: g }) })
     for (const p of src.regex) {
-      regexSet.add(p)
-      regexOwners.push({ entry: index, pattern: RE2JS.compile(p) })
+      regexSources.push(p)
+      regexOwners.push({ entry: index, pattern: pattern(p) })
     }
-    return index
-  }
-
-  for (const r of shop.rules) addEntry('rule', r)
-  for (const c of shop.sizeCharts) addEntry('size', c)
-  for (const c of shop.catalogs) {
-    const index = addEntry('catalog', c)
+    if (kind !== 'catalog') continue
+    const c = src as Catalog & Located
     const names = new Set<string>()
     c.items.forEach((item: CatalogItem, i: number) => {
       for (const k of [item.name, ...item.aliases]) add(k, { role: 'item', entry: index, item: i })
-      names.add(matchKey(item.name))
+      names.add(ruleKey(item.name))
       for (const tone of item.suits) add(tone, { role: 'tone', entry: index, tone })
     })
     itemKeys.set(index, names)
-    if (c.code_regex) codePatterns.set(index, RE2JS.compile(c.code_regex))
+    if (c.code_regex) codePatterns.set(index, pattern(c.code_regex))
   }
 
   for (const k of shop.handoff.human_keywords) add(k, { role: 'human' })
@@ -114,13 +143,14 @@ export function compileShop (shop: ShopRules): CompiledShop {
   const reading = shop.reading
   // A topic the shop has rules for is not "something else" there: shop B answers invoices, so 发票
   // is no other-topic word for it.
-  const keywordKeys = entries.flatMap((e) => [...e.source.keywords, ...e.source.weak_keywords].map((k) => matchKey(String(k))))
-  const ownTopic = (marker: string): boolean => { const m = matchKey(marker); return keywordKeys.some((k) => k.includes(m)) }
+  // (one search in the keywords joined, not one per keyword: this test ran for every marker of every shop)
+  const keywordKeys = entries.flatMap((e) => [...e.source.keywords, ...e.source.weak_keywords].map((k) => ruleKey(String(k)))).join('\u0000')
+  const ownTopic = (marker: string): boolean => { const m = ruleKey(marker); return m !== '' && keywordKeys.includes(m) }
   const requestActs = new Set<string>()
   for (const kind of MARKER_KINDS) {
     if (kind === 'request_act') {
       // single characters that are in nearly every message: looked up only after a lead word
-      for (const k of [...(reading?.builtin !== false ? DEFAULT_MARKERS[kind] : []), ...(reading?.[kind] ?? [])]) if (matchKey(k) !== '') requestActs.add(matchKey(k))
+      for (const k of [...(reading?.builtin !== false ? DEFAULT_MARKERS[kind] : []), ...(reading?.[kind] ?? [])]) if (ruleKey(k) !== '') requestActs.add(ruleKey(k))
       continue
     }
     if (reading?.builtin !== false) {
@@ -129,18 +159,24 @@ export function compileShop (shop: ShopRules): CompiledShop {
     for (const k of reading?.[kind] ?? []) add(k, { role: 'marker', kind })
   }
 
-  if (regexOwners.length > 0) regexSet.compile()
+  const keys = [...roles.keys()]
+  const correctable = keys.filter((k) => roles.get(k)!.some((r) => CORRECTABLE.has(r.role)))
   return {
-    shop,
-    entries,
     roles,
-    automaton: new AhoCorasick([...roles.keys()]),
-    regexSet: regexOwners.length > 0 ? regexSet : undefined,
+    automaton: automata.get(digestOf(keys), () => new AhoCorasick(keys)),
+    regexSet: regexSources.length > 0 ? regexSets.get(digestOf(regexSources), () => compileSet(regexSources)) : undefined,
     regexOwners,
     codePatterns,
     itemKeys,
     sizeEntries: entries.filter((e) => e.kind === 'size').map((e) => e.index),
     requestActs: [...requestActs],
-    typos: buildTypoIndex([...roles].filter(([, rs]) => rs.some((r) => CORRECTABLE.has(r.role))).map(([k]) => k))
+    typos: typoIndexes.get(digestOf(correctable), () => buildTypoIndex(correctable))
   }
+}
+
+function compileSet (sources: readonly string[]): RE2Set {
+  const set = new RE2Set()
+  for (const p of sources) set.add(p)
+  set.compile()
+  return set
 }

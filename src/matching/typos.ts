@@ -12,6 +12,7 @@
 import { pinyin } from 'pinyin-pro'
 import { AhoCorasick } from '@monyone/aho-corasick'
 import distances from 'natural/lib/natural/distance/levenshtein_distance.js'
+import { memo } from './shared.js'
 
 const HAN = /^\p{Script=Han}+$/u
 const HAN_CHAR = /\p{Script=Han}/u
@@ -46,9 +47,8 @@ function fold (syllable: string): string {
   return syllable.replace(/^([zcs])h/, '$1').replace(/ng$/, 'n')
 }
 
-function syllables (text: string): string[] {
-  return pinyin(text, { toneType: 'none', type: 'array' }).map(fold)
-}
+// keywords' pinyin, once per process: the same words recur in every shop (src/matching/shared.ts)
+export const syllables = memo((text: string): string[] => pinyin(text, { toneType: 'none', type: 'array' }).map(fold))
 
 /** Latin-typed pinyin has no syllable breaks: fold every zh/ch/sh and ng in the run. */
 function foldRun (word: string): string {

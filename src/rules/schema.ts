@@ -225,4 +225,6 @@ export interface ShopRules {
   reading?: ReadingSettings
   channels?: ChannelSettings
   files: string[]
+  /** what the shop was read from (file names and texts): a reload recompiles only shops whose digest changed */
+  digest?: string
 }

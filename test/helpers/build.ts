@@ -32,9 +32,9 @@ const open: App[] = []
 afterEach(async () => { await Promise.all(open.splice(0).map((a) => a.close())) })
 
 /** An app on the embedded store (or the given one); closed after the test. */
-export async function build (opts: { rules?: string; store?: Store; env?: Record<string, string> } = {}): Promise<App> {
+export async function build (opts: { rules?: string; store?: Store; env?: Record<string, string>; rulesStartWaitMs?: number } = {}): Promise<App> {
   const config = loadConfig({ RULES_DIR: opts.rules ?? MINI_RULES, RULES_WATCH: 'false', LOG_LEVEL: 'silent', CLASSIFIER: 'false', ...opts.env })
-  const app = await buildApp({ config, store: opts.store, logger: false })
+  const app = await buildApp({ config, store: opts.store, logger: false, ...(opts.rulesStartWaitMs !== undefined ? { rulesStartWaitMs: opts.rulesStartWaitMs } : {}) })
   open.push(app)
   return app
 }

@@ -1,0 +1,169 @@
+/**
+ * Many shops on one instance (issue #13, item 6): hundreds of shop folders load, one shop's save
+ * recompiles that shop only (the others keep their very engine objects), and shops made of the
+ * same files share their compiled parts.
+ */
+import { describe, it, expect, afterEach } from 'vitest'
+import { mkdtemp, mkdir, rm, readFile, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { MINI_RULES, build, msg, untilReady } from '../helpers/build.js'
+import { RuleRegistry, type RegistryOptions } from '../../src/engine/registry.js'
+import { decide } from '../../src/engine/decide.js'
+import { pickFirst } from '../../src/engine/answer.js'
+import { shopOfPath } from '../../src/rules/watch.js'
+
+const temps: string[] = []
+const registries: RuleRegistry[] = []
+afterEach(async () => {
+  await Promise.all(registries.splice(0).map((r) => r.close()))
+  await Promise.all(temps.splice(0).map((d) => rm(d, { recursive: true, force: true })))
+})
+
+// the small test shop without its one example that fails already ("支持七天无理由退货吗" is seven-days'):
+// a shop added by a reload may bring no failing example
+const shopYaml = (await readFile(join(MINI_RULES, 'shop.yaml'), 'utf8')).replace('支持七天无理由退货吗, ', '')
+
+async function shops (n: number): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'many-'))
+  temps.push(dir)
+  await Promise.all(Array.from({ length: n }, (_, i) => addShop(dir, `shop-${i}`)))
+  return dir
+}
+
+async function addShop (dir: string, shopId: string): Promise<void> {
+  await mkdir(join(dir, shopId))
+  await writeFile(join(dir, shopId, 'shop.yaml'), shopYaml)
+}
+
+async function edit (file: string, from: string, to: string): Promise<void> {
+  const text = await readFile(file, 'utf8')
+  if (!text.includes(from)) throw new Error(`fixture changed: "${from}" not found`)
+  await writeFile(file, text.replace(from, to))
+}
+
+const reply = (r: RuleRegistry, shopId: string, text: string) =>
+  decide(r.get(shopId)!, { type: 'text', text }, { lastSeenAt: Date.now() - 60_000 }, { now: Date.parse('2026-11-24T04:00:00Z'), pick: pickFirst }).replies.join(' ')
+
+const modes: Array<[string, RegistryOptions]> = [['in place', {}], ['in the reload worker, as the service does', { worker: { classifier: false } }]]
+
+describe.each(modes)('many shops (%s)', (_, options) => {
+  it('loads 200 shop folders; one shop\'s change recompiles that shop only', async () => {
+    const dir = await shops(200)
+    const registry = new RuleRegistry(dir, [], undefined, options)
+    registries.push(registry)
+    const first = await registry.reload()
+    expect(first.problems).toEqual([])
+    expect(first.ok).toBe(true)
+    expect(registry.shopIds()).toHaveLength(200)
+    await registry.checked()
+    expect(registry.status().checked).toBe(200)
+    const before = new Map(registry.shopIds().map((id) => [id, registry.get(id)!]))
+
+    await edit(join(dir, 'shop-7', 'shop.yaml'), '亲，本店支持7天无理由退换货哦~', '亲，7天无理由退换，运费我们出~')
+    const s = await registry.reload()
+    expect(s.ok).toBe(true)
+    expect(s.changed).toEqual(['shop-7'])
+    for (const [id, engine] of before) {
+      if (id === 'shop-7') expect(registry.get(id)).not.toBe(engine)
+      else expect(registry.get(id)).toBe(engine)
+    }
+    expect(reply(registry, 'shop-7', '能退货吗')).toContain('运费我们出')
+    expect(reply(registry, 'shop-8', '能退货吗')).toContain('本店支持7天无理由退换货')
+
+    // nothing changed: nothing is compiled
+    const again = await registry.reload()
+    expect(again.changed).toEqual([])
+    expect(registry.get('shop-7')).toBe(registry.get('shop-7'))
+  })
+
+  it('a reload told which shops changed reads only those; a full one finds the rest', async () => {
+    const dir = await shops(10)
+    const registry = new RuleRegistry(dir, [], undefined, options)
+    registries.push(registry)
+    await registry.reload()
+    await edit(join(dir, 'shop-2', 'shop.yaml'), '亲，本店支持7天无理由退换货哦~', '亲，shop-2 的退货说明~')
+    await edit(join(dir, 'shop-5', 'shop.yaml'), '亲，本店支持7天无理由退换货哦~', '亲，shop-5 的退货说明~')
+    expect((await registry.reload(['shop-2'])).changed).toEqual(['shop-2'])
+    expect(reply(registry, 'shop-5', '能退货吗')).toContain('本店支持')
+    expect((await registry.reload()).changed).toEqual(['shop-5'])
+    expect(reply(registry, 'shop-5', '能退货吗')).toContain('shop-5 的退货说明')
+  })
+
+  it('a broken save in one shop is refused; the others keep serving the very same engines', async () => {
+    const dir = await shops(20)
+    const registry = new RuleRegistry(dir, [], undefined, options)
+    registries.push(registry)
+    expect((await registry.reload()).ok).toBe(true)
+    const before = new Map(registry.shopIds().map((id) => [id, registry.get(id)!]))
+    // a veto that kills return-policy's own example "买了不合适能退吗": a new failure in shop-3
+    await edit(join(dir, 'shop-3', 'shop.yaml'), '    not: [退款到账, 已经退了, 退款怎么还没]\n', '    not: [退款到账, 已经退了, 退款怎么还没, 能退]\n')
+    const s = await registry.reload()
+    expect(s.ok).toBe(false)
+    expect(s.problems.map((p) => p.file).join()).toContain(join('shop-3', 'shop.yaml'))
+    for (const [id, engine] of before) expect(registry.get(id)).toBe(engine)
+  })
+
+  it('a removed shop folder removes that shop only; a new one is added', async () => {
+    const dir = await shops(5)
+    const registry = new RuleRegistry(dir, [], undefined, options)
+    registries.push(registry)
+    await registry.reload()
+    const kept = registry.get('shop-1')
+    await rm(join(dir, 'shop-0'), { recursive: true })
+    await addShop(dir, 'shop-new')
+    const s = await registry.reload()
+    expect(s.ok).toBe(true)
+    expect(s.changed.sort()).toEqual(['shop-0', 'shop-new'])
+    expect(registry.shopIds().sort()).toEqual(['shop-1', 'shop-2', 'shop-3', 'shop-4', 'shop-new'])
+    expect(registry.get('shop-1')).toBe(kept)
+  })
+})
+
+describe('a first load that outlasts the start', () => {
+  it('the service listens meanwhile: /readyz 503 and messages 503 AR_ERR_RULES_LOADING, then every shop answers', async () => {
+    const dir = await shops(50)
+    // the start waits for nothing: the load of 50 shops is still running when the app is up
+    const app = await build({ rules: dir, rulesStartWaitMs: 0 })
+    const ready = await app.inject({ method: 'GET', url: '/readyz' })
+    expect(ready.statusCode).toBe(503)
+    expect(ready.json().rules).toMatchObject({ ok: false, loading: true })
+    const early = await app.inject({ method: 'POST', url: '/v1/messages', payload: msg('能退货吗', { shopId: 'shop-3' }) })
+    expect(early.statusCode).toBe(503)
+    expect(early.json().code).toBe('AR_ERR_RULES_LOADING')
+    expect(early.headers['retry-after']).toBe('5')
+    await untilReady(app)
+    expect((await app.inject({ method: 'GET', url: '/readyz' })).json().rules.shops).toHaveLength(50)
+    const later = await app.inject({ method: 'POST', url: '/v1/messages', payload: msg('能退货吗', { shopId: 'shop-3' }) })
+    expect(later.json().replies[0].text).toContain('本店支持7天无理由退换货')
+    const unknown = await app.inject({ method: 'POST', url: '/v1/messages', payload: msg('能退货吗', { shopId: 'shop-999' }) })
+    expect(unknown.json().code).toBe('AR_ERR_UNKNOWN_SHOP')
+  })
+})
+
+describe('the watcher names the shop of a changed path', () => {
+  it('a shop folder, the top-level files (shop default), or the whole directory', () => {
+    expect(shopOfPath('/r', join('/r', 'shop-1', 'size.yaml'))).toBe('shop-1')
+    expect(shopOfPath('/r', join('/r', 'shop-1'))).toBe('shop-1')
+    expect(shopOfPath('/r', join('/r', 'shop.yaml'))).toBe('default')
+    expect(shopOfPath('/r', '/r')).toBeUndefined()
+  })
+})
+
+describe('shared compiled parts', () => {
+  it('shops made of the same files share one automaton, typo index and regex set; an edited shop gets its own', async () => {
+    const dir = await shops(3)
+    const registry = new RuleRegistry(dir)
+    await registry.reload()
+    const [a, b] = [registry.get('shop-0')!.compiled, registry.get('shop-1')!.compiled]
+    expect(a).not.toBe(b)
+    expect(a.automaton).toBe(b.automaton)
+    expect(a.typos).toBe(b.typos)
+    expect(a.regexSet).toBe(b.regexSet)
+    await edit(join(dir, 'shop-2', 'shop.yaml'), 'keywords: [在吗, 你好, 有人吗]', 'keywords: [在吗, 你好, 有人吗, 老板在吗]')
+    await registry.reload()
+    const c = registry.get('shop-2')!.compiled
+    expect(c.automaton).not.toBe(a.automaton)
+    expect(reply(registry, 'shop-2', '老板在吗')).toBe(reply(registry, 'shop-0', '在吗'))
+  })
+})
