@@ -33,6 +33,9 @@ export type FallbackFactory = (compiled: CompiledShop) => Fallback | undefined
 
 export function buildEngine (rules: ShopRules, fallbackFactories: FallbackFactory[] = [], opts: EngineOptions = {}): ShopEngine {
   const compiled = compileShop(rules)
+  // homophones are corrected with an automaton built on first use: built here, with the rest, when
+  // they are on, so that no buyer's message pays for it
+  if ((opts.typos ?? 'latin') === 'all') void compiled.typos.automaton
   return {
     shopId: rules.shopId,
     timeZone: rules.hours?.timezone ?? DEFAULT_TIME_ZONE,
