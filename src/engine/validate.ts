@@ -47,6 +47,8 @@ export interface Verdict {
   engines?: Map<string, ShopEngine>
   /** changed serving shops without a baseline and without `previous`: ask again with their rules */
   needPrevious?: string[]
+  /** what the changed shops' fallbacks learnt in the worker, restored instead of learnt again */
+  models?: Map<string, unknown[]>
 }
 
 export const failureKey = (f: CheckFailure): string => `${f.shopId}\u0000${f.ruleId}\u0000${f.kind}\u0000${f.text}`
@@ -109,11 +111,11 @@ export async function validateRules (dir: string, load: (dir: string, only?: Rea
  * 1,000 shops compiles for seconds on the main thread, and /healthz, /readyz and Fastify's own start
  * timer must keep running meanwhile.
  */
-export async function compileShops (shops: ReadonlyMap<string, ShopRules>, fallbacks: FallbackFactory[], engine?: EngineOptions): Promise<Map<string, ShopEngine>> {
+export async function compileShops (shops: ReadonlyMap<string, ShopRules>, fallbacks: FallbackFactory[], engine?: EngineOptions, models?: ReadonlyMap<string, unknown[]>): Promise<Map<string, ShopEngine>> {
   const out = new Map<string, ShopEngine>()
   let since = performance.now()
   for (const [id, rules] of shops) {
-    out.set(id, buildEngine(rules, fallbacks, engine))
+    out.set(id, buildEngine(rules, fallbacks, engine, models?.get(id)))
     if (performance.now() - since > YIELD_EVERY_MS) {
       await new Promise((resolve) => setImmediate(resolve))
       since = performance.now()

@@ -68,6 +68,16 @@ export interface Classification {
   shared: number
 }
 
+/** A trained model as data: trained in the reload worker, sent to the main thread, restored there. */
+export interface SavedModel {
+  bayes: object
+  featureIndex: Map<string, number>
+  bigramEntries: Map<string, number[]>
+  intentOf: Map<number, string>
+  priorityOf: Map<number, number>
+  contentOf: Map<string, Set<string>>
+}
+
 /**
  * A trained model over one shop's entries; exported for the eval and benchmarks.
  *
@@ -79,15 +89,23 @@ export interface Classification {
  */
 export class ParaphraseModel {
   private readonly bayes = new BayesClassifier()
-  private readonly featureIndex = new Map<string, number>()
+  private readonly featureIndex: Map<string, number> = new Map()
   /** bigram → entries whose training text has it */
-  private readonly bigramEntries = new Map<string, number[]>()
-  private readonly intentOf = new Map<number, string>()
-  private readonly priorityOf = new Map<number, number>()
+  private readonly bigramEntries: Map<string, number[]> = new Map()
+  private readonly intentOf: Map<number, string> = new Map()
+  private readonly priorityOf: Map<number, number> = new Map()
   /** per intent, the content characters of its keywords: a guess needs one of them in the message */
-  private readonly contentOf = new Map<string, Set<string>>()
+  private readonly contentOf: Map<string, Set<string>> = new Map()
 
-  constructor (shop: CompiledShop) {
+  /** `saved`: a model trained elsewhere (the reload worker), restored instead of trained again */
+  constructor (shop: CompiledShop, saved?: SavedModel) {
+    if (saved) {
+      // natural's model as data, given its prototype back (what its own restore() does)
+      Object.setPrototypeOf(saved.bayes, Object.getPrototypeOf(this.bayes.classifier))
+      this.bayes.classifier = saved.bayes as typeof this.bayes.classifier
+      Object.assign(this, { featureIndex: saved.featureIndex, bigramEntries: saved.bigramEntries, intentOf: saved.intentOf, priorityOf: saved.priorityOf, contentOf: saved.contentOf })
+      return
+    }
     const model = this.bayes.classifier
     const add = (text: string, label: string, entry?: number): void => {
       // rule text and the background messages, normalised once per process (src/matching/shared.ts)
@@ -120,6 +138,11 @@ export class ParaphraseModel {
     }
     for (const x of BACKGROUND_MESSAGES) add(x, NONE)
     model.train()
+  }
+
+  /** the trained model as plain data (structured-cloneable), for `new ParaphraseModel(shop, saved)` */
+  save (): SavedModel {
+    return { bayes: this.bayes.classifier, featureIndex: this.featureIndex, bigramEntries: this.bigramEntries, intentOf: this.intentOf, priorityOf: this.priorityOf, contentOf: this.contentOf }
   }
 
   /** True when the message has a content character of the intent's keywords ("电话号码呢" has none of size's). */
@@ -161,21 +184,31 @@ export class ParaphraseModel {
   }
 }
 
+// Shops compiled from the same texts share their compiled core (src/matching/compile.ts), and a
+// model trained on one of them is the model of all of them: trained once, held while they are.
+const trained = new WeakMap<object, ParaphraseModel>()
+
 export function classifierFallback (opts: ClassifierOptions = {}): FallbackFactory {
   const threshold = opts.threshold ?? DEFAULT_THRESHOLD
   const margin = opts.margin ?? DEFAULT_MARGIN
-  return (shop) => {
+  return (shop, saved) => {
     if (!shop.entries.some((e) => e.kind !== 'catalog' && e.source.examples.length > 0)) return undefined
-    const model = new ParaphraseModel(shop)
+    let model = trained.get(shop.core)
+    if (!model) {
+      model = new ParaphraseModel(shop, saved as SavedModel | undefined)
+      trained.set(shop.core, model)
+    }
+    const m = model
     return {
       classify (key) {
         if ([...key].length < MIN_CHARS) return undefined
-        const c = model.classify(key)
+        const c = m.classify(key)
         if (!c || c.label === NONE || c.entryIndex === undefined || c.shared < MIN_SHARED_BIGRAMS) return undefined
-        if (!model.hasContentWord(c.label, key)) return undefined
+        if (!m.hasContentWord(c.label, key)) return undefined
         if (c.score < threshold || c.score - c.runnerUp < margin) return undefined
         return { entryIndex: c.entryIndex, score: Math.round(c.score * 1000) / 1000, method: 'classifier' }
-      }
+      },
+      save: () => m.save()
     }
   }
 }

@@ -4,14 +4,17 @@
  * same files share their compiled parts.
  */
 import { describe, it, expect, afterEach } from 'vitest'
-import { mkdtemp, mkdir, rm, readFile, writeFile } from 'node:fs/promises'
+import { cp, mkdtemp, mkdir, rm, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { MINI_RULES, build, msg, untilReady } from '../helpers/build.js'
+import { DEMO_RULES, MINI_RULES, build, msg, untilReady } from '../helpers/build.js'
 import { RuleRegistry, type RegistryOptions } from '../../src/engine/registry.js'
 import { decide } from '../../src/engine/decide.js'
 import { pickFirst } from '../../src/engine/answer.js'
 import { shopOfPath } from '../../src/rules/watch.js'
+import { classifierFallback } from '../../src/matching/classifier.js'
+import { buildEngine } from '../../src/engine/engine.js'
+import { matchKey } from '../../src/matching/normalise.js'
 
 const temps: string[] = []
 const registries: RuleRegistry[] = []
@@ -117,6 +120,26 @@ describe.each(modes)('many shops (%s)', (_, options) => {
     expect(s.changed.sort()).toEqual(['shop-0', 'shop-new'])
     expect(registry.shopIds().sort()).toEqual(['shop-1', 'shop-2', 'shop-3', 'shop-4', 'shop-new'])
     expect(registry.get('shop-1')).toBe(kept)
+  })
+})
+
+describe('the classifier trained in the reload worker', () => {
+  it('answers on the main thread as one trained there', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'many-'))
+    temps.push(dir)
+    for (const id of ['shop-0', 'shop-1']) await cp(DEMO_RULES, join(dir, id), { recursive: true })
+    const registry = new RuleRegistry(dir, [classifierFallback()], undefined, { worker: { classifier: true } })
+    registries.push(registry)
+    await registry.reload()
+    const file = join(dir, 'shop-1', 'return-policy.yaml')
+    await writeFile(file, (await readFile(file, 'utf8')).replace(/reply: 亲，本店支持7天无理由退换货[^\n]*/, 'reply: 亲，shop-1 的退货说明~'))
+    expect((await registry.reload()).changed).toEqual(['shop-1'])
+    const served = registry.get('shop-1')!
+    // a copy of the rules is not taken for the loaded set: trained here from scratch
+    const here = buildEngine({ ...served.rules }, [classifierFallback()])
+    const texts = ['快递到上海几天', '多久能发出来', '今天天气怎么样', '你们支持退换吗', '这个色号显白吗']
+    expect(texts.some((t) => here.fallbacks[0]!.classify(matchKey(t)) !== undefined)).toBe(true)
+    for (const text of texts) expect(served.fallbacks[0]!.classify(matchKey(text))).toEqual(here.fallbacks[0]!.classify(matchKey(text)))
   })
 })
 

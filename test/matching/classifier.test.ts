@@ -60,3 +60,13 @@ describe('paraphrase fallback on the demo rules', () => {
     expect(c.runnerUp).toBeLessThanOrEqual(c.score)
   })
 })
+
+describe('a model trained elsewhere', () => {
+  it('restored from its saved data (as the reload worker sends it) classifies exactly as the trained one', () => {
+    // the reload worker trains and posts the model: a structured clone of what save() returns
+    const restored = new ParaphraseModel(engine.compiled, structuredClone(model.save()))
+    for (const text of ['快递到上海几天', '多久能发出来', '今天天气怎么样', '你们支持退换吗', '这个色号显白吗']) {
+      expect(restored.classify(matchKey(text))).toEqual(model.classify(matchKey(text)))
+    }
+  })
+})
