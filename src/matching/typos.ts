@@ -18,6 +18,7 @@ const HAN = /^\p{Script=Han}+$/u
 const HAN_CHAR = /\p{Script=Han}/u
 // Latin words, with the single spaces normalisation keeps between them: "tui huo", "bao you bu"
 const LATIN_PHRASE = /[a-z]+(?: [a-z]+)*/g
+const HAS_LATIN = /[a-z]/
 const MAX_PINYIN_WORDS = 4
 
 // Real words that sound like a keyword; correcting them would answer a question nobody asked.
@@ -33,6 +34,8 @@ export interface TypoIndex {
   readonly automaton?: AhoCorasick
   /** " syl syl " → the keywords that sound like it */
   byPinyin: Map<string, string[]>
+  /** first folded syllable → the Han keywords starting with it, and their syllables (the homophone pre-check) */
+  readonly byFirstSyllable: Map<string, Array<{ keyword: string; syllables: string[] }>>
   /** pinyin without spaces → keyword (for Latin-typed pinyin) */
   byLatinPinyin: Map<string, string>
   /** Latin keywords long enough for edit-distance tolerance */
@@ -77,6 +80,7 @@ export function buildTypoIndex (keys: Iterable<string>): TypoIndex {
   // at once then), and it was the largest part of a compiled shop (~1.3 MB of the demo shop's 3.4 MB)
   // and of a large reload's main-thread compile (~0.8 s for 2,000 rules × 20 keywords).
   let automaton: AhoCorasick | undefined | null = null
+  let byFirstSyllable: TypoIndex['byFirstSyllable'] | undefined
   return {
     byPinyin,
     byLatinPinyin,
@@ -84,8 +88,26 @@ export function buildTypoIndex (keys: Iterable<string>): TypoIndex {
     get automaton () {
       if (automaton === null) automaton = byPinyin.size > 0 ? new AhoCorasick([...byPinyin.keys()]) : undefined
       return automaton
+    },
+    // the homophone pre-check's index, built when first asked for, as the automaton
+    get byFirstSyllable () {
+      byFirstSyllable ??= firstSyllables(byPinyin)
+      return byFirstSyllable
     }
   }
+}
+
+/** The homophone pre-check's index: keywords by their first syllable, one code unit per character only (it compares per character). */
+function firstSyllables (byPinyin: ReadonlyMap<string, string[]>): TypoIndex['byFirstSyllable'] {
+  const out: TypoIndex['byFirstSyllable'] = new Map()
+  for (const [spaced, keys] of byPinyin) {
+    const syl = spaced.trim().split(' ')
+    for (const key of keys) {
+      if (syl.length !== key.length) continue
+      out.set(syl[0]!, [...(out.get(syl[0]!) ?? []), { keyword: key, syllables: syl }])
+    }
+  }
+  return out
 }
 
 /**
@@ -108,10 +130,10 @@ export function correctTypos (index: TypoIndex, key: string, mode: TypoMode = 'a
 }
 
 /** Han characters that sound like a keyword but are not written as one: 退活 → 退货, 尺吗 → 尺码. */
-export function correctHomophones (index: TypoIndex, key: string): string | undefined {
+export function correctHomophones (index: TypoIndex, key: string, precheck = true): string | undefined {
   let out = key
   let changed = false
-  if (index.automaton && HAN_CHAR.test(key)) {
+  if (index.automaton && HAN_CHAR.test(key) && (!precheck || mayBeHomophone(index, key))) {
     // one token per character: pinyin-pro gives one syllable per Han character and keeps others as they are
     const chars = [...key]
     if (chars.length === key.length) {
@@ -145,8 +167,50 @@ export function correctHomophones (index: TypoIndex, key: string): string | unde
   return changed && out !== key ? out : undefined
 }
 
+/** Every reading pinyin-pro knows for a character, folded; the same for every shop, so kept per process. */
+const READINGS = new Map<string, ReadonlySet<string>>()
+export function readings (c: string): ReadonlySet<string> {
+  let r = READINGS.get(c)
+  if (!r) READINGS.set(c, (r = new Set(pinyin(c, { toneType: 'none', type: 'array', multiple: true }).map(fold))))
+  return r
+}
+
+/**
+ * The homophone pass without its costly part, as a pre-check: pinyin for the whole message (pinyin-pro
+ * segments it to choose among readings) was 12% of a decision with TYPOS=all, run for every message
+ * nothing answered. A window can only correct if, character by character, the keyword's syllable is
+ * one of the written character's readings and the other conditions hold; the reading chosen in context
+ * is always one of them (checked for every Han character of the fixtures, test/matching/typos.test.ts),
+ * so when no window passes, the full pass would correct nothing. On messages.jsonl 2 of the 109
+ * messages that reach the typo pass get past this.
+ */
+function mayBeHomophone (index: TypoIndex, key: string): boolean {
+  for (let j = 0; j + 1 < key.length; j++) {
+    if (!HAN_CHAR.test(key[j]!)) continue
+    for (const first of readings(key[j]!)) {
+      for (const { keyword, syllables: syl } of index.byFirstSyllable.get(first) ?? []) {
+        if (j + syl.length > key.length) continue
+        // the cheap tests first: how many characters differ, then how they sound
+        let differing = 0
+        for (let i = 0; i < syl.length; i++) if (key[j + i] !== keyword[i]) differing++
+        if (differing === 0 || differing > Math.floor(syl.length / 2)) continue
+        let sounds = true
+        for (let i = 1; i < syl.length && sounds; i++) sounds = readings(key[j + i]!).has(syl[i]!)
+        if (!sounds) continue
+        const written = key.slice(j, j + syl.length)
+        if (!HAN.test(written) || REAL_WORDS.has(written)) continue
+        const kept = [...written].filter((c, i) => c === keyword[i])
+        if (kept.every((c) => FUNCTION_CHARS.has(c))) continue
+        return true
+      }
+    }
+  }
+  return false
+}
+
 /** Pinyin typed in Latin letters (baoyou, tui huo) and one-letter slips in long Latin keywords (shunfen). */
 export function correctLatin (index: TypoIndex, key: string): string | undefined {
+  if (!HAS_LATIN.test(key)) return undefined
   let changed = false
   const out = key.replace(LATIN_PHRASE, (phrase) => {
     const words = phrase.split(' ')

@@ -1,6 +1,11 @@
 import { describe, it, expect } from 'vitest'
-import { buildTypoIndex, correctHomophones, correctLatin, correctTypos } from '../../src/matching/typos.js'
+import { readFileSync } from 'node:fs'
+import fc from 'fast-check'
+import { pinyin } from 'pinyin-pro'
+import { buildTypoIndex, correctHomophones, correctLatin, correctTypos, readings } from '../../src/matching/typos.js'
 import { matchKey } from '../../src/matching/normalise.js'
+import { loadRulesDir } from '../../src/rules/load.js'
+import { compileShop } from '../../src/matching/compile.js'
 
 const index = buildTypoIndex(['退货', '运费险', '尺码', '包邮', '投诉', '顺丰', '在吗', '色号', 'hello'].map(matchKey))
 const fix = (text: string) => correctTypos(index, matchKey(text))
@@ -50,5 +55,45 @@ describe('the two parts of the pass, and the modes that pick them (TYPOS)', () =
   it('all does both, off nothing', () => {
     expect(correctTypos(index, matchKey('退活了 bao you'), 'all')).toBe('退货了包邮')
     expect(correctTypos(index, matchKey('退活了 bao you'), 'off')).toBeUndefined()
+  })
+})
+
+describe('the homophone pre-check (pinyin for the whole message only where a window could correct)', () => {
+  const fixtures = ['messages.jsonl', 'holdout.jsonl', 'blind.jsonl', 'realistic/dev.jsonl', 'realistic/first-read.jsonl']
+    .flatMap((f) => readFileSync(new URL(`../fixtures/${f}`, import.meta.url), 'utf8').split('\n').filter(Boolean).map((l) => matchKey((JSON.parse(l) as { text: string }).text)))
+
+  it('rests on this: the reading pinyin-pro picks in context is one of the character\'s readings', () => {
+    let checked = 0
+    for (const key of fixtures) {
+      const inContext = pinyin(key, { toneType: 'none', type: 'array', nonZh: 'spaced' })
+      if (inContext.length !== key.length) continue
+      for (let i = 0; i < key.length; i++) {
+        if (!/\p{Script=Han}/u.test(key[i]!)) continue
+        checked++
+        const folded = inContext[i]!.replace(/^([zcs])h/, '$1').replace(/ng$/, 'n')
+        if (!readings(key[i]!).has(folded)) expect.fail(`${key}: ${key[i]} read ${inContext[i]}, not among ${[...readings(key[i]!)].join(' ')}`)
+      }
+    }
+    expect(checked).toBeGreaterThan(10_000)
+  })
+
+  it('corrects exactly what the full pass corrects, on every fixture message with the demo rules', async () => {
+    const { shops } = await loadRulesDir(new URL('../../rules', import.meta.url).pathname)
+    const demo = compileShop(shops.get('default')!).typos
+    let corrected = 0
+    for (const key of fixtures) {
+      const full = correctHomophones(demo, key, false)
+      if (full !== undefined) corrected++
+      expect(correctHomophones(demo, key), key).toBe(full)
+    }
+    expect(corrected).toBeGreaterThan(0)
+  })
+
+  it('and on random mixes of keyword characters and their homophones', () => {
+    const chars = [...'退货活伙运费废险尺码马吗包邮油投诉述顺丰风在再色号好了的我你是']
+    fc.assert(fc.property(fc.array(fc.constantFrom(...chars), { minLength: 1, maxLength: 8 }), (cs) => {
+      const key = cs.join('')
+      expect(correctHomophones(index, key)).toBe(correctHomophones(index, key, false))
+    }), { numRuns: 2000 })
   })
 })
