@@ -53,6 +53,10 @@ export interface RegexHit { text: string; begin: number }
 const DIGIT = /[0-9]/
 // figures need a digit or a Chinese numeral; most messages have neither and skip the figure reader
 const DIGIT_OR_NUMERAL = /[0-9一二两三四五六七八九十百]/
+// ...and every pattern of the reader (src/matching/measurements.ts) needs a digit or one of these: a unit
+// (米 m cm 厘米 公分 斤 公斤 kg 千克), a word for height or weight (高 个子 个头 重), 一百… or a height
+// read digit by digit (一六五). 一 alone (一下, 一起) is in a third of the messages and reads nothing.
+const FIGURE_HINT = /[0-9米百高斤重克m]|kg|公分|个子|个头|一[三四五六七八九]/
 const LATIN = /[a-z]/
 function sameClass (a: string | undefined, b: string | undefined): boolean {
   if (a === undefined || b === undefined) return false
@@ -71,6 +75,7 @@ function atBoundary (key: string, begin: number, end: number): boolean {
 const PRICE_CONTEXT = /(?:[满减¥￥$]\s*)(\d+)|(\d+)\s*(?:[-—~～减元块]|rmb|券)/g
 function priceNumbers (canonical: string): Set<string> {
   const out = new Set<string>()
+  if (!DIGIT.test(canonical)) return out
   for (const m of canonical.matchAll(PRICE_CONTEXT)) out.add((m[1] ?? m[2])!)
   return out
 }
@@ -156,28 +161,23 @@ export function assignRoles (hits: readonly Hit[], prices: ReadonlySet<string>):
   const human: string[] = []
   const markers: MarkerHit[] = []
   const slots = new Map<number, Slot>()
-  const slot = (i: number) => {
-    let s = slots.get(i)
-    if (!s) { s = emptySlot(); slots.set(i, s) }
-    return s
-  }
   for (const h of hits) {
     for (const r of h.roles) {
       switch (r.role) {
         case 'escalate': escalate.push(h.keyword); break
         case 'escalate_not': escalateNot.push(h); break
         case 'human': human.push(h.keyword); break
-        case 'not': slot(r.entry).nots.push(h.keyword); break
-        case 'kw': (r.weak ? slot(r.entry).weak : slot(r.entry).kws).push(h); break
+        case 'not': slotOf(slots, r.entry).nots.push(h.keyword); break
+        case 'kw': { const sl = slotOf(slots, r.entry); (r.weak ? sl.weak : sl.kws).push(h); break }
         case 'all': {
-          const g = slot(r.entry).groups
+          const g = slotOf(slots, r.entry).groups
           g.set(r.group, Math.max(g.get(r.group) ?? 0, h.end - h.begin))
           break
         }
         case 'item':
-          if (!(DIGIT.test(h.keyword) && prices.has(h.keyword))) slot(r.entry).items.set(r.item, h)
+          if (!(DIGIT.test(h.keyword) && prices.has(h.keyword))) slotOf(slots, r.entry).items.set(r.item, h)
           break
-        case 'tone': slot(r.entry).tones.add(r.tone); break
+        case 'tone': slotOf(slots, r.entry).tones.add(r.tone); break
         case 'marker': markers.push({ kind: r.kind, keyword: h.keyword, begin: h.begin, end: h.end }); break
       }
     }
@@ -187,13 +187,19 @@ export function assignRoles (hits: readonly Hit[], prices: ReadonlySet<string>):
   return { slots, escalate: [...new Set(realEscalate)], human: [...new Set(human)], markers }
 }
 
+function slotOf (slots: Map<number, Slot>, i: number): Slot {
+  let s = slots.get(i)
+  if (!s) { s = emptySlot(); slots.set(i, s) }
+  return s
+}
+
 /**
  * The buyer's height and weight, read once per message (the size charts, the answer to the bot's own
  * size question and the recommendation all use this one reading). Most messages have neither a digit
  * nor a Chinese numeral and skip the reader.
  */
 export function readFigures (canonical: string): Measurements {
-  return DIGIT_OR_NUMERAL.test(canonical) ? extractMeasurements(canonical) : {}
+  return DIGIT_OR_NUMERAL.test(canonical) && FIGURE_HINT.test(canonical) ? extractMeasurements(canonical) : {}
 }
 
 export interface Fired {
@@ -219,12 +225,15 @@ export function buildCandidates (
   const vetoed: Veto[] = []
   const incomplete: Fired['incomplete'] = []
   // catalogs with a code pattern are always looked at: "888有吗" names no keyword and no item
-  const touched = new Set<number>([...slots.keys(), ...(sized ?? []), ...regexHits.keys(), ...shop.codePatterns.keys()])
+  const touched = new Set<number>(slots.keys())
+  if (sized) for (const i of sized) touched.add(i)
+  for (const i of regexHits.keys()) touched.add(i)
+  for (const i of shop.codePatterns.keys()) touched.add(i)
   for (const index of touched) {
     const entry = shop.entries[index]!
     const rx = regexHits.get(index) ?? []
     const figured = sized?.has(index) === true
-    const s = withWeak(slots.get(index) ?? emptySlot(), rx, figured)
+    const s = withWeak(slots.get(index) ?? NO_HITS, rx, figured)
     const fired = s.kws.length > 0 || rx.length > 0 || figured || entry.kind === 'catalog'
     if (!fired) continue
     let catalog: Candidate['catalog']
@@ -237,34 +246,51 @@ export function buildCandidates (
     if (missing !== undefined) { incomplete.push({ entry, missingGroup: missing }); continue }
     candidates.push(candidateOf(entry, s, rx, figured && s.kws.length + rx.length === 0 ? byFigures : undefined, catalog))
   }
-  const notHit = new Set([...slots].filter(([, s]) => s.nots.length > 0).map(([i]) => i))
+  const notHit = new Set<number>()
+  for (const [i, s] of slots) if (s.nots.length > 0) notHit.add(i)
   return { candidates, vetoed, incomplete, notHit }
 }
 
 function candidateOf (entry: Entry, s: Slot, rx: RegexHit[], byFigures: string | undefined, catalog: Candidate['catalog']): Candidate {
-  const items = [...s.items.values()]
-  const keywords = [...new Set([...s.kws.map((h) => h.keyword), ...rx.map((r) => r.text), ...(byFigures !== undefined ? [byFigures] : [])])]
-  const positions = [...s.kws.map((h) => h.begin), ...rx.map((r) => r.begin), ...items.map((h) => h.begin)]
-  // a regex counts like a short keyword: a greedy pattern's long match says little about specificity
-  const lengths = [...s.kws.map((h) => h.end - h.begin), ...rx.map((r) => Math.min(r.text.length, REGEX_SPECIFICITY)), ...items.map((h) => h.end - h.begin)]
+  // one loop per kind of hit instead of spread arrays: this runs for every entry that fired
+  const keywords = new Set<string>()
+  const spans: Array<[number, number]> = []
+  let position = Infinity
+  let longest = -Infinity
+  for (const h of s.kws) {
+    keywords.add(h.keyword)
+    spans.push([h.begin, h.end])
+    position = Math.min(position, h.begin)
+    longest = Math.max(longest, h.end - h.begin)
+  }
+  for (const r of rx) {
+    keywords.add(r.text)
+    spans.push([r.begin, r.begin + r.text.length])
+    position = Math.min(position, r.begin)
+    // a regex counts like a short keyword: a greedy pattern's long match says little about specificity
+    longest = Math.max(longest, Math.min(r.text.length, REGEX_SPECIFICITY))
+  }
+  if (byFigures !== undefined) keywords.add(byFigures)
+  for (const h of s.items.values()) {
+    spans.push([h.begin, h.end])
+    position = Math.min(position, h.begin)
+    longest = Math.max(longest, h.end - h.begin)
+  }
   // every `all` group it needed adds to how specific the match is (七天 + 无理由 beats 无理由)
-  const groupLength = [...s.groups.values()].reduce((a, b) => a + b, 0)
-  const spans: Array<[number, number]> = [
-    ...s.kws.map((h): [number, number] => [h.begin, h.end]),
-    ...rx.map((r): [number, number] => [r.begin, r.begin + r.text.length]),
-    ...items.map((h): [number, number] => [h.begin, h.end])
-  ]
+  let groupLength = 0
+  for (const g of s.groups.values()) groupLength += g
   const candidate: Candidate = {
     entry,
-    keywords,
+    keywords: [...keywords],
     spans,
-    position: positions.length > 0 ? Math.min(...positions) : 0,
-    specificity: (lengths.length > 0 ? Math.max(...lengths) : 0) + groupLength,
+    position: spans.length > 0 ? position : 0,
+    specificity: (spans.length > 0 ? longest : 0) + groupLength,
     method: s.kws.length > 0 ? 'keyword' : rx.length > 0 ? 'regex' : byFigures !== undefined ? 'figures' : 'catalog'
   }
   if (catalog) {
     candidate.catalog = catalog
-    candidate.keywords.push(...items.map((h) => h.keyword), ...catalog.codes)
+    for (const h of s.items.values()) candidate.keywords.push(h.keyword)
+    candidate.keywords.push(...catalog.codes)
   }
   return candidate
 }
@@ -276,6 +302,8 @@ function isPositive (r: Role): boolean {
 /** What one entry's keywords hit in a message. */
 export interface Slot { kws: Hit[]; weak: Hit[]; nots: string[]; groups: Map<number, number>; items: Map<number, Hit>; tones: Set<string> }
 const emptySlot = (): Slot => ({ kws: [], weak: [], nots: [], groups: new Map(), items: new Map(), tones: new Set() })
+/** The slot of an entry nothing hit (only read) */
+const NO_HITS: Slot = emptySlot()
 
 /** A weak keyword counts only beside another sign of its entry ("999是什么颜色", not "这个包什么颜色"). */
 function withWeak (s: Slot, rx: readonly RegexHit[], figured: boolean): Slot {

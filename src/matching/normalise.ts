@@ -25,7 +25,12 @@ export const toSimplified = (text: string): string => fromHk(fromT(text))
  * every simplified message (all but 30 of the 532 in messages.jsonl) that conversion would leave it as
  * it is. Conversion was a third of a decision's normalising and 12% of the whole decision.
  */
-interface Changing { chars: Set<string>; phrases: Map<string, string[]> }
+interface Changing {
+  chars: Set<string>
+  phrases: Map<string, string[]>
+  /** per BMP code unit: 1 a changing character, 2 a phrase may start here (one array read per character) */
+  bmp: Uint8Array
+}
 type Dict = string | ReadonlyArray<readonly [string, string]>
 function changingKeys (configs: ReadonlyArray<Record<string, unknown> | undefined>): Changing | undefined {
   const chars = new Set<string>()
@@ -53,7 +58,10 @@ function changingKeys (configs: ReadonlyArray<Record<string, unknown> | undefine
     const first = String.fromCodePoint(p.codePointAt(0)!)
     byFirst.set(first, [...(byFirst.get(first) ?? []), p])
   }
-  return { chars, phrases: byFirst }
+  const bmp = new Uint8Array(0x10000)
+  for (const c of chars) if (c.length === 1) bmp[c.charCodeAt(0)] = 1
+  for (const c of byFirst.keys()) if (c.length === 1) bmp[c.charCodeAt(0)] = bmp[c.charCodeAt(0)]! | 2
+  return { chars, phrases: byFirst, bmp }
 }
 const configs = (OpenCC.Locale as { configs?: Record<string, Record<string, unknown>> }).configs
 // the presets as Converter({ from: 't' | 'hk', to: 'cn' }) picks them; another library layout: always convert
@@ -62,12 +70,20 @@ const CHANGING = changingKeys([configs?.t2s, configs?.hk2s])
 /** False when OpenCC is sure to return the text unchanged. */
 export function mayConvert (text: string): boolean {
   if (!CHANGING) return true
-  let i = 0
-  for (const c of text) {
-    if (CHANGING.chars.has(c)) return true
-    const starting = CHANGING.phrases.get(c)
-    if (starting && starting.some((p) => text.startsWith(p, i))) return true
-    i += c.length
+  const { bmp, chars, phrases } = CHANGING
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i)
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      // a character outside the BMP: the sets hold it as two code units
+      const c = String.fromCodePoint(text.codePointAt(i)!)
+      if (chars.has(c) || phrases.get(c)?.some((p) => text.startsWith(p, i))) return true
+      i++
+      continue
+    }
+    const flags = bmp[unit]!
+    if (flags === 0) continue
+    if (flags & 1) return true
+    if (phrases.get(text[i]!)!.some((p) => text.startsWith(p, i))) return true
   }
   return false
 }
