@@ -51,27 +51,38 @@ export interface DecideOptions {
   pick?: Pick
 }
 
+/** What every step of one decision reads: the shop, the clock, the conversation and the chooser of variants. */
+interface Context {
+  engine: ShopEngine
+  now: number
+  pick: Pick
+  state: ConversationState
+  firstContact: boolean
+  /** seen before, but not within the welcome's session gap */
+  returning: boolean
+}
+
 export function decide (engine: ShopEngine, msg: IncomingMessage, state: ConversationState, opts: DecideOptions): Decision {
   const pick = opts.pick ?? pickRandom
   const { rules } = engine
   const now = opts.now
   const firstContact = state.lastSeenAt === undefined
   const returning = !firstContact && now - state.lastSeenAt! >= rules.welcome.session_gap
-  const base = { firstContact }
+  const ctx: Context = { engine, now, pick, state, firstContact, returning }
 
   // While an agent holds the conversation the bot says nothing; the message goes to the agent.
-  if (state.ticket?.status === 'claimed') return { ...base, action: 'silent', replies: [], matched: [] }
+  if (state.ticket?.status === 'claimed') return { firstContact, action: 'silent', replies: [], matched: [] }
 
   if (msg.type === 'enter') {
-    if (firstContact) return { ...base, action: 'reply', replies: [pick(rules.welcome.first)], matched: [] }
-    if (returning) return { ...base, action: 'reply', replies: [pick(rules.welcome.returning)], matched: [] }
-    return { ...base, action: 'silent', replies: [], matched: [] }
+    if (firstContact) return { firstContact, action: 'reply', replies: [pick(rules.welcome.first)], matched: [] }
+    if (returning) return { firstContact, action: 'reply', replies: [pick(rules.welcome.returning)], matched: [] }
+    return { firstContact, action: 'silent', replies: [], matched: [] }
   }
 
   const text = msg.text ?? ''
   if (msg.type !== 'text' && text.trim() === '') {
     // images, product and order cards: a human has to look at them
-    return handoff(engine, base, now, 'unmatched', 'normal', pick(rules.handoff.unsupported_reply ?? rules.handoff.reply), [], true)
+    return handoff(ctx, 'unmatched', 'normal', pick(rules.handoff.unsupported_reply ?? rules.handoff.reply), [], true)
   }
 
   const { text: unmasked, orderCard } = unmask(text)
@@ -81,11 +92,11 @@ export function decide (engine: ShopEngine, msg: IncomingMessage, state: Convers
   if (analysis.escalate.length > 0) {
     // A complaint outranks every rule: never a canned policy answer to an angry buyer.
     const matched = [{ ruleId: 'handoff.escalate', intent: 'complaint', keywords: analysis.escalate, method: 'keyword' as const }]
-    return { ...handoff(engine, base, now, 'complaint', 'urgent', pick(rules.handoff.escalate.reply), matched, false), analysis }
+    return explained(handoff(ctx, 'complaint', 'urgent', pick(rules.handoff.escalate.reply), matched, false), analysis)
   }
   if (analysis.human.length > 0) {
     const matched = [{ ruleId: 'handoff.human', intent: 'human_request', keywords: analysis.human, method: 'keyword' as const }]
-    return { ...handoff(engine, base, now, 'human_request', 'normal', pick(rules.handoff.human_reply ?? rules.handoff.reply), matched, false), analysis }
+    return explained(handoff(ctx, 'human_request', 'normal', pick(rules.handoff.human_reply ?? rules.handoff.reply), matched, false), analysis)
   }
 
   // Which clause asks what: a policy keyword in the buyer's own case is not a policy question.
@@ -93,43 +104,59 @@ export function decide (engine: ShopEngine, msg: IncomingMessage, state: Convers
   const sameClauses = key.length === norm.key.length
   const reading = readClauses({ key, breaks: sameClauses ? norm.breaks : [], asked: sameClauses ? norm.asked : [], markers: analysis.markers, orderCard, requestActs: engine.compiled.requestActs })
   const gated = gate(analysis, reading)
-  if (gated.own) {
-    // The buyer writes about their own order or refund: a person looks at it. The rules that fired
-    // may say the general rule meanwhile (`case_reply`); the bot does not pretend it answered.
-    const greeted = firstContact && analysis.candidates.some(isWelcomeGreeting)
-    const welcome = greeted ? [pick(rules.welcome.first)] : []
-    const policy = gated.policy
-    if (policy.length === 0) {
-      const h = handoff(engine, base, now, 'unmatched', 'normal', pick(rules.handoff.reply), [], true)
-      return { ...h, replies: welcome.concat(h.replies), analysis, reading }
-    }
-    const info: string[] = []
-    const matched: MatchedInfo[] = []
-    for (const c of bestPerIntent(policy).slice(0, MAX_ANSWERS)) {
-      const caseReply = c.entry.source.case_reply
-      if (caseReply !== undefined && info.length < 2) info.push(pick(caseReply))
-      matched.push({ ruleId: c.entry.id, intent: c.entry.intent, keywords: c.keywords, method: c.method, outcome: caseReply !== undefined ? 'policy_info' : 'own_case' })
-    }
-    const h = handoff(engine, base, now, 'own_case', 'normal', pick(rules.handoff.reply), matched, false)
-    return { ...h, replies: welcome.concat(info, h.replies), analysis, reading }
-  }
+  if (gated.own) return explained(ownCase(ctx, analysis, gated.policy), analysis, reading)
 
-  const chosen = choose(engine, { ...analysis, candidates: gated.answer }, state, now, key, analysis.candidates.length === 0 && guessable(reading))
+  const chosen = choose(engine, analysis, gated.answer, state, now, key, analysis.candidates.length === 0 && guessable(reading))
   if (chosen.length === 0) {
-    return { ...handoff(engine, base, now, 'unmatched', 'normal', pick(rules.handoff.reply), [], true), analysis, reading }
+    return explained(handoff(ctx, 'unmatched', 'normal', pick(rules.handoff.reply), [], true), analysis, reading)
   }
-  if (chosen.every(isWelcomeGreeting) && asksMore(analysis.correctedKey ?? norm.key, chosen)) {
+  if (chosen.every(isWelcomeGreeting) && asksMore(key, chosen)) {
     // "在吗 我的快递到哪了": the greeting is not the question. A person answers; a new buyer is still welcomed.
-    const h = handoff(engine, base, now, 'unmatched', 'normal', pick(rules.handoff.reply), [], true)
-    return { ...h, replies: firstContact ? [pick(rules.welcome.first), ...h.replies] : h.replies, analysis, reading }
+    const welcome = firstContact ? [pick(rules.welcome.first)] : []
+    return explained(handoff(ctx, 'unmatched', 'normal', pick(rules.handoff.reply), [], true, welcome), analysis, reading)
   }
+  return explained(answer(ctx, analysis, chosen), analysis, reading)
+}
 
+/** The decision with what the matcher read, for explanations and the eval. */
+function explained (d: Decision, analysis: Analysis, reading?: Reading): Decision {
+  d.analysis = analysis
+  if (reading) d.reading = reading
+  return d
+}
+
+/**
+ * The buyer writes about their own order or refund: a person looks at it. The rules that fired may
+ * say the general rule meanwhile (`case_reply`); the bot does not pretend it answered.
+ */
+function ownCase (ctx: Context, analysis: Analysis, policy: Candidate[]): Decision {
+  const { rules } = ctx.engine
+  const greeted = ctx.firstContact && analysis.candidates.some(isWelcomeGreeting)
+  const welcome = greeted ? [ctx.pick(rules.welcome.first)] : []
+  if (policy.length === 0) return handoff(ctx, 'unmatched', 'normal', ctx.pick(rules.handoff.reply), [], true, welcome)
+  const info: string[] = []
+  const matched: MatchedInfo[] = []
+  for (const c of bestPerIntent(policy).slice(0, MAX_ANSWERS)) {
+    const caseReply = c.entry.source.case_reply
+    if (caseReply !== undefined && info.length < 2) info.push(ctx.pick(caseReply))
+    matched.push({ ruleId: c.entry.id, intent: c.entry.intent, keywords: c.keywords, method: c.method, outcome: caseReply !== undefined ? 'policy_info' : 'own_case' })
+  }
+  return handoff(ctx, 'own_case', 'normal', ctx.pick(rules.handoff.reply), matched, false, welcome.concat(info))
+}
+
+/**
+ * The answer loop: each chosen rule, size chart or catalog turned into its replies, in the order the
+ * buyer asked. A size answer clears the question the bot asked; anything else leaves it pending. An
+ * answer that hands off (a size out of range, a rule with `handoff: true`) makes the whole message a
+ * handoff, whose replies are the answers: they already tell the buyer a person takes over.
+ */
+function answer (ctx: Context, analysis: Analysis, chosen: Chosen[]): Decision {
   const replies: string[] = []
   const matched: MatchedInfo[] = []
   let pending: PendingAsk | null | undefined
   let wantsHandoff = false
   for (const c of chosen) {
-    const answers = answerFor(engine, c, analysis, state, now, firstContact, returning, chosen.length, pick)
+    const answers = answerFor(ctx, c, analysis, chosen.length)
     if (answers.length === 0) continue
     for (const a of answers) {
       replies.push(a.text)
@@ -138,13 +165,14 @@ export function decide (engine: ShopEngine, msg: IncomingMessage, state: Convers
     }
     matched.push({ ruleId: c.entry.id, intent: c.entry.intent, keywords: c.keywords, method: c.method, score: c.score, outcome: answers[0]!.outcome })
   }
-  // a size answer clears the question the bot asked; anything else leaves it pending
   if (wantsHandoff) {
-    const h = handoff(engine, base, now, 'unmatched', 'normal', '', matched, false)
-    // the answer itself already tells the buyer a human takes over: no separate holding text
-    return { ...h, replies: replies.concat(h.replies), handoff: { ...h.handoff!, offlineReply: undefined }, pending: pending ?? undefined, analysis, reading }
+    const h = handoff(ctx, 'unmatched', 'normal', '', matched, false, replies)
+    // no separate holding text, and so no offline wording for it either
+    h.handoff!.offlineReply = undefined
+    h.pending = pending ?? undefined
+    return h
   }
-  return { ...base, action: 'reply', replies, matched, pending, analysis, reading }
+  return { firstContact: ctx.firstContact, action: 'reply', replies, matched, pending }
 }
 
 interface Gated {
@@ -247,12 +275,12 @@ function asksMore (key: string, chosen: Candidate[]): boolean {
 }
 
 /** One answer per intent, the most specific rule of each, in the order the buyer asked. */
-function choose (engine: ShopEngine, analysis: Analysis, state: ConversationState, now: number, key: string, mayGuess: boolean): Chosen[] {
+function choose (engine: ShopEngine, analysis: Analysis, candidates: Candidate[], state: ConversationState, now: number, key: string, mayGuess: boolean): Chosen[] {
   const best = new Map<string, Chosen>()
   // The bot asked for height and weight; a reply carrying figures answers it without keywords.
   const pending = state.pending && state.pending.until > now ? state.pending : undefined
   const answersPending = pending !== undefined && (analysis.figures.heightCm !== undefined || analysis.figures.weightJin !== undefined)
-  for (const c of analysis.candidates) {
+  for (const c of candidates) {
     // figures in answer to the size question are not item codes ("165" is no shade)
     if (answersPending && c.method === 'catalog') continue
     // figures alone fire every size chart; the conversation knows which chart asked for them
@@ -297,15 +325,13 @@ function better (a: Candidate, b: Candidate): boolean {
   return a.entry.index < b.entry.index
 }
 
-function answerFor (
-  engine: ShopEngine, c: Chosen, analysis: Analysis, state: ConversationState, now: number,
-  firstContact: boolean, returning: boolean, answersInMessage: number, pick: Pick
-): Answer[] {
-  const { welcome } = engine.rules
+function answerFor (ctx: Context, c: Chosen, analysis: Analysis, answersInMessage: number): Answer[] {
+  const { pick, state, now } = ctx
+  const { welcome } = ctx.engine.rules
   const src = c.entry.source
   if (c.entry.kind === 'rule' && c.entry.intent === 'greeting' && (src as Rule).reply === undefined) {
-    if (firstContact) return [{ text: pick(welcome.first), outcome: 'first' }]
-    if (returning) return [{ text: pick(welcome.returning), outcome: 'returning' }]
+    if (ctx.firstContact) return [{ text: pick(welcome.first), outcome: 'first' }]
+    if (ctx.returning) return [{ text: pick(welcome.returning), outcome: 'returning' }]
     // mid-conversation "在吗" beside a question adds nothing; alone it deserves an answer
     return answersInMessage > 1 ? [] : [{ text: pick(welcome.again), outcome: 'again' }]
   }
@@ -316,20 +342,23 @@ function answerFor (
   }
 }
 
+/**
+ * A handoff: `before` (a welcome, case replies, answers) then the holding reply, or out of hours the
+ * closed reply alone. A complaint keeps its reason and urgency out of hours; everything else waits
+ * for the morning as `closed_hours`. Every variant goes through the injected `pick`, so explain and
+ * check give the same text every time.
+ */
 function handoff (
-  engine: ShopEngine, base: { firstContact: boolean }, now: number, reason: HandoffReason, priority: Priority,
-  reply: string, matched: MatchedInfo[], unmatched: boolean
+  ctx: Context, reason: HandoffReason, priority: Priority, reply: string, matched: MatchedInfo[], unmatched: boolean, before: string[] = []
 ): Decision {
-  const { handoff: settings, hours } = engine.rules
-  const open = isOpen(engine.hours, now)
-  const replies: string[] = []
-  if (!open && hours) {
-    // a complaint keeps its reason and urgency; everything else waits for the morning. One reply,
-    // never the escalate reply ("a supervisor now") beside the closed one ("nobody is here")
-    replies.push(pickRandom(reason === 'complaint' && hours.closed_complaint_reply ? hours.closed_complaint_reply : hours.closed_reply))
-    return { ...base, action: 'handoff', replies, matched, unmatched, handoff: { reason: reason === 'complaint' ? reason : 'closed_hours', priority } }
+  const { handoff: settings, hours } = ctx.engine.rules
+  const replies = before.slice()
+  if (!isOpen(ctx.engine.hours, ctx.now) && hours) {
+    // one reply, never the escalate reply ("a supervisor now") beside the closed one ("nobody is here")
+    replies.push(ctx.pick(reason === 'complaint' && hours.closed_complaint_reply ? hours.closed_complaint_reply : hours.closed_reply))
+    return { firstContact: ctx.firstContact, action: 'handoff', replies, matched, unmatched, handoff: { reason: reason === 'complaint' ? reason : 'closed_hours', priority } }
   }
   if (reply !== '') replies.push(reply)
-  const offlineReply = settings.offline_reply ? pickRandom(settings.offline_reply) : undefined
-  return { ...base, action: 'handoff', replies, matched, unmatched, handoff: { reason, priority, offlineReply } }
+  const offlineReply = settings.offline_reply ? ctx.pick(settings.offline_reply) : undefined
+  return { firstContact: ctx.firstContact, action: 'handoff', replies, matched, unmatched, handoff: { reason, priority, offlineReply } }
 }

@@ -152,3 +152,25 @@ describe('decide: size chart', () => {
     expect(run('999-300能用吗').matched.filter((m) => m.intent === 'size')).toEqual([])
   })
 })
+
+describe('decide: every variant through the injected pick', () => {
+  it('closed-hours and offline replies with variants are the same every time under one pick (explain, check)', async () => {
+    const { loadRulesDir } = await import('../../src/rules/load.js')
+    const { buildEngine } = await import('../../src/engine/engine.js')
+    const demo = (await loadRulesDir(new URL('../../rules', import.meta.url).pathname)).shops.get('default')!
+    const shop = buildEngine({
+      ...demo,
+      hours: { ...demo.hours!, closed_reply: ['下班了 A', '下班了 B'] },
+      handoff: { ...demo.handoff, offline_reply: ['排队中 X', '排队中 Y'] }
+    })
+    const pickLast = (v: string | string[]) => (Array.isArray(v) ? v.at(-1)! : v)
+    const MIDNIGHT = Date.parse('2026-11-24T16:00:00Z') // 00:00 in Shanghai: closed
+    const at = (now: number, pick = pickFirst) => decide(shop, { type: 'text', text: '我的快递到哪了' }, {}, { now, pick })
+    for (let i = 0; i < 20; i++) {
+      expect(at(MIDNIGHT).replies).toEqual(['下班了 A'])
+      expect(at(NOON).handoff?.offlineReply).toBe('排队中 X')
+    }
+    expect(at(MIDNIGHT, pickLast).replies).toEqual(['下班了 B'])
+    expect(at(NOON, pickLast).handoff?.offlineReply).toBe('排队中 Y')
+  })
+})
