@@ -70,24 +70,11 @@ const BARE = /(?<![\d.\-~～减满¥￥$#])(\d{2,3})(?![\d.]|\s*[-~～减元块�
 
 export function extractMeasurements (text: string): Measurements {
   const out: Measurements = {}
-  let rest = text
-  const take = (patterns: typeof HEIGHT_PATTERNS, range: [number, number]): number | undefined => {
-    for (const [re, read] of patterns) {
-      re.lastIndex = 0
-      for (let m = re.exec(rest); m; m = re.exec(rest)) {
-        const v = read(m)
-        if (inRange(v, range)) {
-          rest = rest.slice(0, m.index) + ' '.repeat(m[0].length) + rest.slice(m.index + m[0].length)
-          return v
-        }
-      }
-    }
-    return undefined
-  }
-  out.heightCm = take(HEIGHT_PATTERNS, HEIGHT_RANGE)
-  out.weightJin = take(WEIGHT_PATTERNS, WEIGHT_RANGE)
+  const left = { rest: text }
+  out.heightCm = take(left, HEIGHT_PATTERNS, HEIGHT_RANGE)
+  out.weightJin = take(left, WEIGHT_PATTERNS, WEIGHT_RANGE)
   if (out.heightCm === undefined || out.weightJin === undefined) {
-    for (const m of rest.matchAll(BARE)) {
+    for (const m of left.rest.matchAll(BARE)) {
       const n = Number(m[1])
       if (out.heightCm === undefined && n >= 130 && n <= 200) { out.heightCm = n; continue }
       if (out.weightJin === undefined) {
@@ -99,6 +86,21 @@ export function extractMeasurements (text: string): Measurements {
   if (out.heightCm === undefined) delete out.heightCm
   if (out.weightJin === undefined) delete out.weightJin
   return out
+}
+
+/** The first figure in range that a pattern reads, blanked out of `left.rest` so the next reading cannot take it again. */
+function take (left: { rest: string }, patterns: typeof HEIGHT_PATTERNS, range: [number, number]): number | undefined {
+  for (const [re, read] of patterns) {
+    re.lastIndex = 0
+    for (let m = re.exec(left.rest); m; m = re.exec(left.rest)) {
+      const v = read(m)
+      if (inRange(v, range)) {
+        left.rest = left.rest.slice(0, m.index) + ' '.repeat(m[0].length) + left.rest.slice(m.index + m[0].length)
+        return v
+      }
+    }
+  }
+  return undefined
 }
 
 export function hasMeasurements (text: string): boolean {
