@@ -57,18 +57,23 @@ const DIGIT_OR_NUMERAL = /[0-9一二两三四五六七八九十百]/
 // (米 m cm 厘米 公分 斤 公斤 kg 千克), a word for height or weight (高 个子 个头 重), 一百… or a height
 // read digit by digit (一六五). 一 alone (一下, 一起) is in a third of the messages and reads nothing.
 const FIGURE_HINT = /[0-9米百高斤重克m]|kg|公分|个子|个头|一[三四五六七八九]/
-const LATIN = /[a-z]/
-function sameClass (a: string | undefined, b: string | undefined): boolean {
-  if (a === undefined || b === undefined) return false
-  return (DIGIT.test(a) && DIGIT.test(b)) || (LATIN.test(a) && LATIN.test(b))
+/** 1 for an ASCII digit, 2 for a lower-case Latin letter (the key is lower case), 0 otherwise or off the end. */
+function charClass (key: string, at: number): number {
+  const c = key.charCodeAt(at) // NaN off either end
+  if (c >= 48 && c <= 57) return 1
+  if (c >= 97 && c <= 122) return 2
+  return 0
 }
 
 /**
  * A keyword that starts or ends with a digit or Latin letter must not be glued to more of the same:
- * 999 is not in 9999, hi is not in shipping, s码 is not in xs码.
+ * 999 is not in 9999, hi is not in shipping, s码 is not in xs码. (Character codes rather than
+ * regexes: this runs for every automaton hit, markers included.)
  */
 function atBoundary (key: string, begin: number, end: number): boolean {
-  return !sameClass(key[begin - 1], key[begin]) && !sameClass(key[end - 1], key[end])
+  const first = charClass(key, begin)
+  const last = charClass(key, end - 1)
+  return (first === 0 || first !== charClass(key, begin - 1)) && (last === 0 || last !== charClass(key, end))
 }
 
 // Numbers in a price or coupon context are never item codes: 999-300, 满999, 999元, 减50.
@@ -327,6 +332,9 @@ function catalogMode (
   shop: CompiledShop, index: number, key: string, keyword: boolean,
   items: Map<number, Hit>, tones: Set<string>, prices: ReadonlySet<string>
 ): Candidate['catalog'] | undefined {
+  // a catalog with a code pattern is looked at for every message; without an item, a keyword or a
+  // digit (a code) there is nothing to answer
+  if (items.size === 0 && !keyword && !DIGIT.test(key)) return undefined
   const itemHits = [...items.entries()].sort((a, b) => a[1].begin - b[1].begin)
   const named = itemHits.reduce((n, [, h]) => n + h.end - h.begin, 0)
   const short = key.length - named <= SHORT_REST
