@@ -8,6 +8,7 @@ import { DEFAULT_SHOP } from '../rules/load.js'
 import { ERR_BAD_SIGNATURE, ERR_UNKNOWN_SHOP } from '../errors.js'
 import { requireToken } from '../plugins/auth.js'
 import { SIGNATURE_HEADER, verifySignature } from '../signing/signature.js'
+import { compiledSerializer } from './compiled-serializer.js'
 
 export interface MessagesRouteOptions { token?: string; secret?: string }
 
@@ -35,6 +36,7 @@ const route: FastifyPluginAsyncZod<MessagesRouteOptions> = async (app, opts) => 
   }
   app.post('/v1/messages', {
     ...(auth ? { onRequest: auth } : {}),
+    serializerCompiler: compiledSerializer,
     schema: {
       tags: ['webhook'],
       summary: 'Answer one buyer message',
