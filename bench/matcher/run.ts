@@ -77,33 +77,38 @@ function warmUp (fn: (text: string) => unknown, ms: number): void {
   for (let k = 0; k < 3 || performance.now() < end; k++) for (const t of texts) fn(t)
 }
 
-function measure (fn: (text: string) => unknown): Timing {
-  warmUp(fn, 500)
-  const samples: number[] = []
-  const started = performance.now()
-  const end = started + seconds * 1000
-  let i = 0
-  while (performance.now() < end) {
-    const t0 = process.hrtime.bigint()
-    fn(texts[i++ % texts.length]!)
-    samples.push(Number(process.hrtime.bigint() - t0) / 1000)
-  }
-  return summarise(samples, (performance.now() - started) / 1000)
-}
+/** One row of the speed table: a system measured per call, synchronously or awaited. */
+interface Row { key: string; fn: (text: string) => unknown; async?: boolean }
 
-async function measureAsync (fn: (text: string) => Promise<unknown>): Promise<Timing> {
-  const warm = performance.now() + 1000
-  for (let k = 0; k < 3 || performance.now() < warm; k++) for (const t of texts) await fn(t)
-  const samples: number[] = []
-  const started = performance.now()
-  const end = started + seconds * 1000
-  let i = 0
-  while (performance.now() < end) {
-    const t0 = process.hrtime.bigint()
-    await fn(texts[i++ % texts.length]!)
-    samples.push(Number(process.hrtime.bigint() - t0) / 1000)
+/**
+ * Every row measured in turn in short slices, round after round (`seconds` per row in all), so that a
+ * neighbour's load on this shared machine falls on every row alike and the ratios between rows hold:
+ * measured one after the other, a row that happened to run while another session's tests did came out
+ * at half the speed of the same engine measured a minute later.
+ */
+async function measureInterleaved (rows: Row[], rounds = 10): Promise<Map<string, Timing>> {
+  for (const r of rows) {
+    const warm = performance.now() + (r.async ? 1000 : 500)
+    for (let k = 0; k < 3 || performance.now() < warm; k++) for (const t of texts) await r.fn(t)
   }
-  return summarise(samples, (performance.now() - started) / 1000)
+  const samples = new Map(rows.map((r) => [r.key, [] as number[]]))
+  const elapsed = new Map(rows.map((r) => [r.key, 0]))
+  let i = 0
+  for (let round = 0; round < rounds; round++) {
+    for (const r of rows) {
+      const out = samples.get(r.key)!
+      const started = performance.now()
+      const end = started + (seconds * 1000) / rounds
+      while (performance.now() < end) {
+        const t0 = process.hrtime.bigint()
+        if (r.async) await r.fn(texts[i++ % texts.length]!)
+        else r.fn(texts[i++ % texts.length]!)
+        out.push(Number(process.hrtime.bigint() - t0) / 1000)
+      }
+      elapsed.set(r.key, elapsed.get(r.key)! + performance.now() - started)
+    }
+  }
+  return new Map(rows.map((r) => [r.key, summarise(samples.get(r.key)!, elapsed.get(r.key)! / 1000)]))
 }
 
 const ours = (engine: ShopEngine) => (text: string) =>
@@ -142,16 +147,11 @@ let fallbackAsked = 0
   for (const t of texts) ours(counting)(t)
 }
 
-const speed = new Map<string, Timing>()
 // V8 needs a few seconds to optimise decide() and what it calls: without this the first row measured
 // comes out a third slower than the same engine measured again
 warmUp(ours(built[0]!.served), 2000)
 warmUp(ours(built[0]!.withClassifier), 1000)
-for (const b of built) {
-  speed.set(`served:${b.n}`, measure(ours(b.served)))
-  speed.set(`classifier:${b.n}`, measure(ours(b.withClassifier)))
-  log(`measured +${b.n}`)
-}
+const rows: Row[] = built.flatMap((b) => [{ key: `served:${b.n}`, fn: ours(b.served) }, { key: `classifier:${b.n}`, fn: ours(b.withClassifier) }])
 
 // --- node-nlp ---------------------------------------------------------------------------------
 type NlpResult = { intent: string; score: number }
@@ -204,9 +204,11 @@ for (const v of NLP_VARIANTS) {
     perSet.push(results)
   }
   nlpAnswers.set(v.key, perSet)
-  speed.set(`nlp:${v.key}`, await measureAsync((t) => nlp.process('zh', t)))
-  log(`node-nlp ${v.key}: trained in ${nlpTrainMs.get(v.key)!.toFixed(0)} ms, measured`)
+  rows.push({ key: `nlp:${v.key}`, fn: (t) => nlp.process('zh', t), async: true })
+  log(`node-nlp ${v.key}: trained in ${nlpTrainMs.get(v.key)!.toFixed(0)} ms`)
 }
+const speed = await measureInterleaved(rows)
+log(`measured ${rows.length} rows, interleaved`)
 
 // --- quality ------------------------------------------------------------------------------------
 interface Quality { answered: number; correct: number; answerable: number; answeredAnswerable: number; precision: number; coverage: number }
@@ -256,7 +258,7 @@ const times = (x: number) => `${x >= 1 ? x.toFixed(1) : x.toFixed(2)}×`
 const nlpBase = speed.get('nlp:examples')!
 const label = (n: number) => (n === 0 ? `demo (${demoEntries} entries)` : `demo + ${int(n)} generated`)
 const out: string[] = [
-  `Machine: ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? '?'}), Node ${process.version}, ${new Date(startedAt).toISOString()}; ${seconds} s per row, one thread, ` +
+  `Machine: ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? '?'}), Node ${process.version}, ${new Date(startedAt).toISOString()}; ${seconds} s per row in 10 interleaved slices, one thread, ` +
     `${texts.length} messages of test/fixtures/messages.jsonl round and round; whole run ${((Date.now() - startedAt) / 1000).toFixed(0)} s.`,
   '',
   'Build (once per rule load): compileShop = the keyword automaton, the regex set and the typo index; the Aho–Corasick construction alone;',
