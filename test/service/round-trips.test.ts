@@ -96,6 +96,18 @@ describe('Redis round trips per buyer message', () => {
     if (process.env.PRINT_COMMANDS) console.log('handoff', seen.lua.length, seen.lua.map((c) => c[0]).join(' '))
   })
 
+  it('while no ticket waits undelivered and no desk holds a raw claim, settle reads no consumer group', async () => {
+    const { store, count } = await setup()
+    const deps = { store, log, pick: pickFirst }
+    await handleMessage(engine, message('包邮吗'), deps)
+    const quiet = await count(() => handleMessage(engine, message('包邮吗'), deps))
+    expect(quiet.lua.filter((c) => c[0] === 'xinfo')).toEqual([])
+    // a waiting ticket is one a desk could take off the stream: from then on its stream is looked at
+    await handleMessage(engine, message('我的快递到哪了'), deps)
+    const waiting = await count(() => handleMessage(engine, message('包邮吗'), deps))
+    expect(waiting.lua.filter((c) => c[0] === 'xinfo').map((c) => c[2]!.replace(/^.*:/, ''))).toEqual(['normal'])
+  })
+
   it('a redelivery: one script, nothing settled or written', async () => {
     const { store, count } = await setup()
     const deps = { store, log, pick: pickFirst }

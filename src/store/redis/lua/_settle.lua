@@ -81,15 +81,26 @@ local function take_reads(i, last, timeout)
 end
 
 -- group-seen holds "last-delivered-id pending" per stream as of the service's last look (claim-1.lua
--- updates it for its own deliveries): unchanged, no desk read or acknowledged anything since, and
--- the usual script pays two XINFO calls and one HMGET for all of this
+-- updates it for its own deliveries): unchanged, no desk read or acknowledged anything since.
+-- A desk can only take a never-delivered (fresh) ticket with XREADGROUP, and only release a raw
+-- claim with XACK: a stream with neither is not looked at (no XINFO), which is every stream of a
+-- shop whose queue is empty or whose desks all claim through the service (the usual webhook pays
+-- one SCARD and two ZCOUNTs; the group's cursor is then read the next time there is something to
+-- take, and take_reads catches up from it). groups[stream] stays unset for a stream not looked at:
+-- the scripts read it only for fresh tickets, which that stream has none of.
 local function sync_raw_claims(timeout)
+  local raw_claims = redis.call('SCARD', base .. 'stream-claims') > 0
+  local look = {}
+  for i = 1, 2 do
+    look[i] = raw_claims or redis.call('ZCOUNT', base .. 'fresh', (i - 1) * PRIORITY_BAND, i * PRIORITY_BAND - 1) > 0
+  end
+  if not look[1] and not look[2] then return end
   local seen = base .. 'group-seen'
   local marks = redis.call('HMGET', seen, 'urgent', 'normal')
   local changed = false
   for i, p in ipairs({ 'urgent', 'normal' }) do
     local stream = base .. 'q:' .. p
-    local g = group_of(stream)
+    local g = look[i] and group_of(stream)
     if g then
       groups[stream] = g
       local mark = g.last .. ' ' .. g.pending
