@@ -8,7 +8,8 @@
  */
 import { readFileSync, readdirSync } from 'node:fs'
 import type { Redis } from 'ioredis'
-import { DAY, THREE_MINUTES } from '../ticket-order.js'
+import { DAY, DEFAULT_CHANNEL, THREE_MINUTES } from '../ticket-order.js'
+import type { Priority } from '../../engine/types.js'
 
 /** Names and figures the scripts share with TypeScript and with desks reading the streams (README). */
 export const SCRIPT_CONSTANTS = {
@@ -24,7 +25,14 @@ export const SCRIPT_CONSTANTS = {
   /** lapsed claims kept for ticket.requeued events */
   REQUEUED_MAX: 1000,
   /** desks' stream reads taken over per settle() call per stream (the next call goes on) */
-  SETTLE_BATCH: 100
+  SETTLE_BATCH: 100,
+  /** the two priorities (src/engine/types.ts), urgent first: stream q:<priority>, band 0 and 1 */
+  URGENT: 'urgent' satisfies Priority,
+  NORMAL: 'normal' satisfies Priority,
+  /** the channel of a conversation that never named one (src/store/ticket-order.ts) */
+  DEFAULT_CHANNEL,
+  /** chat entries per ticket in a desk's queue list: enough to find the buyer's latest line */
+  QUEUE_CHAT_TAIL: 4
 } as const
 
 export const SCRIPT_NAMES = ['receive', 'commit', 'conversation', 'claim', 'heartbeat', 'resolve', 'release', 'ticket', 'stats', 'reply', 'delivery', 'replystats', 'queue', 'pick', 'requeued'] as const

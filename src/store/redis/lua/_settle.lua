@@ -96,9 +96,9 @@ local function sync_raw_claims(timeout)
   end
   if not look[1] and not look[2] then return end
   local seen = base .. 'group-seen'
-  local marks = redis.call('HMGET', seen, 'urgent', 'normal')
+  local marks = redis.call('HMGET', seen, URGENT, NORMAL)
   local changed = false
-  for i, p in ipairs({ 'urgent', 'normal' }) do
+  for i, p in ipairs({ URGENT, NORMAL }) do
     local stream = base .. 'q:' .. p
     local g = look[i] and group_of(stream)
     if g then

@@ -1,8 +1,18 @@
--- Claim the first waiting ticket: urgent before normal, then order of entry. A fresh ticket's entry
--- is delivered to the agent through the consumer group, that entry and no other (a desk reading the
--- stream with XREADGROUP gets the next one); a ticket back in the queue is moved from the parked
--- consumer to the agent (XCLAIM).
--- KEYS[1] <base>waiting   ARGV[3] agentId   ARGV[4] claim timeout ms
+-- claim: the first waiting ticket for an agent: urgent before normal, then order of entry. A fresh
+-- ticket's entry is delivered to the agent through the consumer group, that entry and no other (a
+-- desk reading the stream with XREADGROUP gets the next one); a ticket back in the queue is moved
+-- from the parked consumer to the agent (XCLAIM).
+--
+-- Input:
+--   KEYS[1]  <base>waiting                   the claim order (score: priority band + sequence)
+--   ARGV[1]  base, ARGV[2] now               (_prelude.lua)
+--   ARGV[3]  agentId
+--   ARGV[4]  claim timeout ms
+-- Output:
+--   { ticket hash, chat }                    the ticket now held by the agent (ticket_reply)
+--   false                                    nothing waiting
+-- Keys not declared: built from base, so in KEYS[1]'s hash tag {<shop>} (one cluster slot).
+local waiting_key = KEYS[1]
 local agent, timeout = ARGV[3], tonumber(ARGV[4])
 settle(timeout)
 redis.call('ZADD', base .. 'agents', now, agent)
@@ -33,12 +43,12 @@ local function preferred()
   local key = base .. 'prefer:' .. agent
   local mine = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
   if not mine[1] then return nil end
-  local score = redis.call('ZSCORE', KEYS[1], mine[1])
+  local score = redis.call('ZSCORE', waiting_key, mine[1])
   if not score or tonumber(score) ~= tonumber(mine[2]) then
     redis.call('ZREM', key, mine[1])
     return nil
   end
-  local head = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  local head = redis.call('ZRANGE', waiting_key, 0, 0, 'WITHSCORES')
   if head[1] == mine[1] or math.floor(tonumber(head[2]) / PRIORITY_BAND) ~= math.floor(tonumber(score) / PRIORITY_BAND) then return nil end
   return mine[1]
 end
@@ -64,7 +74,7 @@ end
 
 -- bounded rounds: a ticket a desk took with XREADGROUP beyond settle()'s batch goes to that desk
 for _ = 1, 10 do
-  local id = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
+  local id = redis.call('ZRANGE', waiting_key, 0, 0)[1]
   if not id then return false end
   local t = base .. 'ticket:' .. id
   local stream, entry, priority = redis.call('HGET', t, 'stream'), redis.call('HGET', t, 'entry'), redis.call('HGET', t, 'priority')

@@ -68,7 +68,7 @@ if not (idem_ttl and conv_ttl and claim_timeout and analytics_ttl and history_tt
 end
 if not pcall(cjson.decode, body_json) then return bad('the body is not JSON') end
 if pending_mode == 'set' and not pcall(cjson.decode, pending_json) then return bad('the pending question is not JSON') end
-if handoff_reason ~= '' and handoff_priority ~= 'urgent' and handoff_priority ~= 'normal' then
+if handoff_reason ~= '' and handoff_priority ~= URGENT and handoff_priority ~= NORMAL then
   return bad('the handoff priority is neither urgent nor normal')
 end
 
@@ -129,7 +129,7 @@ end
 -- (never delivered) tickets that settle() watches for a desk's XREADGROUP.
 local function enqueue(id, priority, preferred)
   local seq = redis.call('INCR', base .. 'seq')
-  local score = (priority == 'urgent' and 0 or 1) * PRIORITY_BAND + seq
+  local score = (priority == URGENT and 0 or 1) * PRIORITY_BAND + seq
   local stream = base .. 'q:' .. priority
   local fields = { 'ticket', id, 'conversation', conversation_id, 'priority', priority }
   local entry = redis.call('XADD', stream, 'NOMKSTREAM', '*', unpack(fields))
@@ -169,7 +169,7 @@ if handoff_reason ~= '' then
     local status, old_stream, old_entry, preferred, claimed_at
     priority, reason, status, old_stream, old_entry, preferred, claimed_at =
       unpack(redis.call('HMGET', t, 'priority', 'reason', 'status', 'stream', 'entry', 'preferred', 'claimedAt'))
-    if handoff_priority == 'urgent' and priority == 'normal' and status == 'waiting' then
+    if handoff_priority == URGENT and priority == NORMAL and status == 'waiting' then
       -- A waiting chat turns into a complaint: it moves to the urgent stream. Unless a desk read its
       -- entry since receive-2.lua settled (pending for a consumer other than the parked one): the
       -- desk has it, and the next settle() records that.
@@ -177,7 +177,7 @@ if handoff_reason ~= '' then
       if not held or held[2] == PARKED then
         redis.call('XACK', old_stream, GROUP, old_entry)
         redis.call('XDEL', old_stream, old_entry)
-        priority, reason = 'urgent', handoff_reason
+        priority, reason = URGENT, handoff_reason
         redis.call('HSET', t, 'reason', reason)
         enqueue(ticket, priority, (preferred and not claimed_at) and preferred or false)
       end

@@ -1,10 +1,21 @@
--- Queue health. KEYS[1] <base>waiting  ARGV[3] claim timeout ms
-settle(tonumber(ARGV[3]))
-local waiting = redis.call('ZCARD', KEYS[1])
-local urgent = redis.call('ZCOUNT', KEYS[1], '-inf', PRIORITY_BAND - 1)
+-- stats: queue health for /v1/handoff/stats and the console.
+--
+-- Input:
+--   KEYS[1]  <base>waiting                   the claim order
+--   ARGV[1]  base, ARGV[2] now               (_prelude.lua)
+--   ARGV[3]  claim timeout ms                also how recently an agent counts as online
+-- Output:
+--   { waiting, urgent, oldest waiting since (ms or ''), claimed, agents online,
+--     decided in 24 h, claimed within 3 min, created in 24 h }
+-- Keys not declared: built from base, so in KEYS[1]'s hash tag {<shop>} (one cluster slot).
+local waiting_key = KEYS[1]
+local claim_timeout = tonumber(ARGV[3])
+settle(claim_timeout)
+local waiting = redis.call('ZCARD', waiting_key)
+local urgent = redis.call('ZCOUNT', waiting_key, '-inf', PRIORITY_BAND - 1)
 local oldest = redis.call('ZRANGE', base .. 'waiting-since', 0, 0, 'WITHSCORES')
 local claimed = redis.call('ZCARD', base .. 'claims')
-local online = redis.call('ZCOUNT', base .. 'agents', now - tonumber(ARGV[3]), '+inf')
+local online = redis.call('ZCOUNT', base .. 'agents', now - claim_timeout, '+inf')
 local day = now - DAY_MS
 local recent = redis.call('ZCOUNT', base .. 'created', day, '+inf')
 -- tickets older than 3 minutes are decided; younger ones count only once claimed
