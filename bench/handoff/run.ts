@@ -137,6 +137,7 @@ try {
     `| claim latency p99 (ms) | ${fmt(percentile(claimLat, 99))} | ${fmt(percentile(floor, 99))} PING round trip from Node | ${(percentile(claimLat, 99) / percentile(floor, 99)).toFixed(1)}× |`,
     '',
     `${enq.tickets.toLocaleString('en')} tickets enqueued in ${enq.seconds.toFixed(1)} s; redis-benchmark XADD p50 ${ceiling.p50} ms; claims taken from a queue ${n.toLocaleString('en')} deep (warm-up included).`,
+    `Aim (issue 13), enqueue ≥ 25% of bare XADD: ${enq.perSecond / ceiling.rps >= 0.25 ? 'met' : 'NOT met'} (${(100 * enq.perSecond / ceiling.rps).toFixed(0)}%).`,
     ''
   ].join('\n'))
 } finally {
