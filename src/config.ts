@@ -4,6 +4,7 @@
  */
 import { TYPO_MODES, type TypoMode } from './matching/typos.js'
 import { z } from 'zod'
+import { ERR_CONFIG_INVALID } from './errors.js'
 
 const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const
@@ -16,6 +17,28 @@ const duration = z.string().transform((raw, ctx) => {
     return z.NEVER
   }
   return Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS]
+})
+
+/** `host:port` (an IPv6 host in brackets, `[::1]:7000`); ports 1-65535. */
+const SEED = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/
+
+/**
+ * Redis Cluster seeds, comma-separated `host:port`: any reachable node is enough, the client learns
+ * the rest (and every change of slots) from the cluster itself. One bad seed refuses the whole list,
+ * naming it: a typo that silently drops a seed would only show at the next failover.
+ */
+const clusterNodes = z.string().transform((raw, ctx) => {
+  const seeds: Array<{ host: string; port: number }> = []
+  for (const part of raw.split(',').map((p) => p.trim())) {
+    const m = SEED.exec(part)
+    const port = m ? Number(m[3]) : 0
+    if (!m || port < 1 || port > 65535) {
+      ctx.addIssue({ code: 'custom', message: `expected comma-separated host:port seeds, like 10.0.0.1:7000,10.0.0.2:7000 ([::1]:7000 for IPv6); "${part}" is not one (got "${raw}")` })
+      return z.NEVER
+    }
+    seeds.push({ host: m[1] ?? m[2]!, port })
+  }
+  return seeds
 })
 
 const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')])
@@ -51,6 +74,8 @@ export const configSchema = z.object({
   RULES_MAX_KEYWORDS: z.coerce.number().int().positive().default(500),
   RULES_MAX_REPLY_CHARS: z.coerce.number().int().positive().default(2000),
   REDIS_URL: z.string().url().optional(),
+  // a Redis Cluster instead of REDIS_URL's one server (README "Redis Cluster")
+  REDIS_CLUSTER_NODES: clusterNodes.optional(),
   REDIS_PREFIX: z.string().default('ar:'),
   CLAIM_TIMEOUT: duration.default(120_000),
   BODY_LIMIT: z.coerce.number().int().positive().default(64 * 1024),
@@ -86,6 +111,15 @@ export const configSchema = z.object({
   /** answer in WeChat's HTTP response when ready within this; later answers go through the send API */
   WECHAT_REPLY_BUDGET: duration.default(4000)
 }).superRefine((c, ctx) => {
+  // both set is a deployment that has not decided: guessing one would silently write half the
+  // shops' queues to a server the other instances do not read
+  if (c.REDIS_URL !== undefined && c.REDIS_CLUSTER_NODES !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['REDIS_CLUSTER_NODES'], message: 'set either REDIS_URL (one Redis server) or REDIS_CLUSTER_NODES (a Redis Cluster), not both' })
+  }
+  // a brace in the prefix would become the hash tag of every key: all shops on one slot (README "Redis Cluster")
+  if (c.REDIS_CLUSTER_NODES !== undefined && /[{}]/.test(c.REDIS_PREFIX)) {
+    ctx.addIssue({ code: 'custom', path: ['REDIS_PREFIX'], message: 'must not contain { or } with REDIS_CLUSTER_NODES: the shop\'s {shopId} is the hash tag that spreads shops over the cluster' })
+  }
   if ((c.WECHAT_TOKEN === undefined) !== (c.WECHAT_APP_ID === undefined)) {
     ctx.addIssue({ code: 'custom', path: [c.WECHAT_TOKEN === undefined ? 'WECHAT_TOKEN' : 'WECHAT_APP_ID'], message: 'WECHAT_TOKEN and WECHAT_APP_ID are set together' })
   }
@@ -101,7 +135,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
   const result = configSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')))
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
-    throw new Error(`Invalid environment:\n${lines.join('\n')}`)
+    throw new ERR_CONFIG_INVALID(lines.join('\n'))
   }
   return result.data
 }

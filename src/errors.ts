@@ -34,6 +34,7 @@ export const ERR_CHANNEL_BODY = createError('AR_ERR_CHANNEL_BODY', 'The %s messa
 export const ERR_CHANNEL_DECRYPT = createError('AR_ERR_CHANNEL_DECRYPT', '%s: the message could not be decrypted: %s', 400)
 
 // --- infrastructure ---
+export const ERR_CONFIG_INVALID = createError('AR_ERR_CONFIG_INVALID', 'Invalid environment:\n%s', 500)
 export const ERR_STORE_UNAVAILABLE = createError('AR_ERR_STORE_UNAVAILABLE', 'The handoff store is unavailable; retry later', 503)
 export const ERR_RULES_LOADING = createError('AR_ERR_RULES_LOADING', 'The rule files are still loading after the start; retry shortly', 503)
 

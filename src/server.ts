@@ -12,7 +12,8 @@ try {
 } catch (err) {
   // an invalid environment or rules directory lands here: print the variable or file:line and the
   // reason, plainly, without a stack trace an operator cannot act on
-  console.error((err as Error).message)
+  const code = (err as { code?: unknown }).code
+  console.error(typeof code === 'string' && code.startsWith('AR_ERR_') ? `${code}: ${(err as Error).message}` : (err as Error).message)
   process.exit(1)
 }
 // SIGHUP is the reload signal (src/plugins/rules.ts), not a shutdown: close-with-grace would treat
