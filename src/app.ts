@@ -32,7 +32,7 @@ import { ERR_BODY_TOO_LARGE, ERR_INVALID_JSON, ERR_RULES_LOADING, ERR_UNSUPPORTE
 
 export interface BuildOptions {
   config: Config
-  /** a ready store instead of the one REDIS_URL selects (tests) */
+  /** a ready store instead of the one REDIS_URL or REDIS_CLUSTER_NODES selects (tests) */
   store?: Store
   logger?: FastifyServerOptions['logger']
   /** how long the start waits for the first rules load (default: 2.5 s short of Fastify's plugin timeout; tests) */
@@ -66,7 +66,8 @@ export async function buildApp ({ config, store, logger, rulesStartWaitMs }: Bui
   await app.register(swaggerPlugin, { docsToken: config.DOCS_TOKEN })
   await app.register(metricsPlugin, { token: config.METRICS_TOKEN })
   await app.register(trafficPlugin)
-  await app.register(storePlugin, { redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, claimTimeoutMs: config.CLAIM_TIMEOUT, historyTtlMs: config.HISTORY_TTL, store })
+  const redis = config.REDIS_CLUSTER_NODES ? { cluster: config.REDIS_CLUSTER_NODES } : config.REDIS_URL ? { url: config.REDIS_URL } : undefined
+  await app.register(storePlugin, { redis, prefix: config.REDIS_PREFIX, claimTimeoutMs: config.CLAIM_TIMEOUT, historyTtlMs: config.HISTORY_TTL, store })
   await app.register(rulesPlugin, { ...(rulesStartWaitMs !== undefined ? { startWaitMs: rulesStartWaitMs } : {}), dir: config.RULES_DIR, watch: config.RULES_WATCH, classifier: config.CLASSIFIER, typos: config.TYPOS, acceptWarnings: config.RULES_ACCEPT_WARNINGS, limits: { fileBytes: config.RULES_MAX_FILE_BYTES, entriesPerShop: config.RULES_MAX_RULES, keywordsPerRule: config.RULES_MAX_KEYWORDS, replyChars: config.RULES_MAX_REPLY_CHARS } })
   await app.register(outboxPlugin, {
     prefix: config.REDIS_PREFIX,

@@ -1,18 +1,20 @@
 /**
- * The store: Redis when REDIS_URL is set, otherwise the embedded in-process store (demo mode,
- * announced with a warning because nothing survives a restart and instances share nothing).
+ * The store: Redis when REDIS_URL (one server) or REDIS_CLUSTER_NODES (a Redis Cluster) is set,
+ * otherwise the embedded in-process store (demo mode, announced with a warning because nothing
+ * survives a restart and instances share nothing).
  */
 import fp from 'fastify-plugin'
-import type { Redis } from 'ioredis'
 import type { Store } from '../store/types.js'
-import { createEmbeddedStore, createRedisClient, createRedisStore } from '../store/index.js'
+import { createClient, createEmbeddedStore, createRedisStore, type RedisClient, type RedisTarget } from '../store/index.js'
+import { describeTarget } from '../store/redis/client.js'
 
 declare module 'fastify' {
-  interface FastifyInstance { store: Store; redis: Redis | null }
+  interface FastifyInstance { store: Store; redis: RedisClient | null }
 }
 
 export interface StorePluginOptions {
-  redisUrl?: string
+  /** one server or a cluster's seeds; unset runs the embedded store */
+  redis?: RedisTarget
   prefix: string
   claimTimeoutMs: number
   historyTtlMs?: number
@@ -26,8 +28,8 @@ export default fp<StorePluginOptions>(async (app, opts) => {
     app.decorate('redis', null)
     return
   }
-  if (opts.redisUrl) {
-    const redis = createRedisClient(opts.redisUrl)
+  if (opts.redis) {
+    const redis = createClient(opts.redis)
     // ioredis reports every failed reconnect; once per outage in the service's own log is enough
     // (without a listener it prints "Unhandled error event" to stderr, outside pino)
     let down = false
@@ -41,13 +43,13 @@ export default fp<StorePluginOptions>(async (app, opts) => {
       down = false
       app.log.info('Redis reachable again')
     })
-    app.decorate('redis', redis)
+    app.decorate<RedisClient | null>('redis', redis)
     app.decorate('store', createRedisStore({ redis, prefix: opts.prefix, claimTimeoutMs: opts.claimTimeoutMs, historyTtlMs: opts.historyTtlMs }))
     app.addHook('onClose', async () => { await app.store.close(); redis.disconnect() })
-    app.log.info({ prefix: opts.prefix }, 'store: Redis')
+    app.log.info({ prefix: opts.prefix }, `store: ${describeTarget(opts.redis)}`)
     return
   }
-  app.log.warn('REDIS_URL is not set: running on the embedded in-process store (demo mode). Conversations and the handoff queue live in this process only and are lost on restart.')
+  app.log.warn('Neither REDIS_URL nor REDIS_CLUSTER_NODES is set: running on the embedded in-process store (demo mode). Conversations and the handoff queue live in this process only and are lost on restart.')
   app.decorate('redis', null)
   app.decorate('store', createEmbeddedStore({ claimTimeoutMs: opts.claimTimeoutMs, historyTtlMs: opts.historyTtlMs }))
   app.addHook('onClose', async () => { await app.store.close() })

@@ -266,7 +266,7 @@ export interface Store {
   /** the last `days` calendar days in `timeZone` (default UTC), today included */
   topUnmatched(shopId: string, days: number, limit: number, now?: number, timeZone?: string): Promise<UnmatchedCount[]>
 
-  /** true when the backing store answers */
-  ping(): Promise<boolean>
+  /** true when the backing store can run a script on the keys of each of these shops (default: `default`) */
+  ping(shops?: string[]): Promise<boolean>
   close(): Promise<void>
 }

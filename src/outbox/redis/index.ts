@@ -6,7 +6,7 @@
  * @see https://redis.io/docs/latest/develop/data-types/streams/#consumer-groups
  */
 import { readFileSync, readdirSync } from 'node:fs'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../../store/redis/client.js'
 import type { DeadLetter, Lease, MessageStatus, OutboundMessage, Outbox, OutboxOptions, OutboxStats } from '../types.js'
 import { OUTBOX_DEFAULTS } from '../types.js'
 import { unavailable } from '../../store/redis/unavailable.js'
@@ -15,7 +15,7 @@ const LUA_DIR = new URL('./lua/', import.meta.url)
 const NAMES = ['enqueue', 'take', 'sent', 'retry', 'fail'] as const
 type Scripts = Record<typeof NAMES[number], (...args: Array<string | number>) => Promise<unknown>>
 
-function defineScripts (redis: Redis): Scripts {
+function defineScripts (redis: RedisClient): Scripts {
   const files = readdirSync(LUA_DIR).sort()
   const prelude = files.filter((f) => f.startsWith('_')).map((f) => readFileSync(new URL(f, LUA_DIR), 'utf8')).join('\n')
   const r = redis as unknown as Record<string, (...a: Array<string | number>) => Promise<unknown>>
@@ -28,7 +28,7 @@ function defineScripts (redis: Redis): Scripts {
 }
 
 
-export interface RedisOutboxOptions extends OutboxOptions { redis: Redis; prefix?: string }
+export interface RedisOutboxOptions extends OutboxOptions { redis: RedisClient; prefix?: string }
 
 export function createRedisOutbox (opts: RedisOutboxOptions): Outbox {
   const { redis } = opts

@@ -5,7 +5,7 @@
  * @see https://redis.io/docs/latest/develop/data-types/streams/
  */
 import { randomUUID } from 'node:crypto'
-import { Redis, ReplyError } from 'ioredis'
+import { ReplyError } from 'ioredis'
 import type {
   AgentMessage, Arrival, RequeuedTicket, CommitInput, CommitResult, ConversationHistory, ConversationState, Delivery, HandoffStats, HistoryEntry,
   ReplyResult, ReplyStats, Store, Ticket, TicketRef, UnmatchedCount, ChatEntry, QueueEntry
@@ -13,10 +13,12 @@ import type {
 import { ERR_NOT_TICKET_OWNER, ERR_TICKET_NOT_FOUND } from '../../errors.js'
 import { unavailable } from './unavailable.js'
 import { defineScripts } from './scripts.js'
+import type { RedisClient } from './client.js'
 import { DAY, DEFAULTS, DEFAULT_CHANNEL, dayKey } from '../ticket-order.js'
 
 export interface RedisStoreOptions {
-  redis: Redis
+  /** one server or a Redis Cluster (./client.ts): every command and script touches one shop's slot */
+  redis: RedisClient
   prefix?: string
   claimTimeoutMs?: number
   idempotencyTtlMs?: number
@@ -24,16 +26,6 @@ export interface RedisStoreOptions {
   /** how long a conversation's history (and its delivery records) is kept after its last message */
   historyTtlMs?: number
   historyMaxEntries?: number
-}
-
-/** A client that fails fast while disconnected (so a webhook never hangs) and reconnects forever. */
-export function createRedisClient (url: string): Redis {
-  return new Redis(url, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: 2000,
-    retryStrategy: (times) => Math.min(times * 100, 2000)
-  })
 }
 
 /** Not-found and not-owner come back from the scripts as error replies; anything else is `unavailable`. */
@@ -106,7 +98,7 @@ const FIRST_CONNECT_WAIT_MS = 2000
  * instance whose first connection is still being made, which refused its first messages. Commands
  * wait for that first connection, bounded; after it (or the bound) they fail fast again.
  */
-function firstConnection (redis: Redis, maxWaitMs: number): () => Promise<void> | undefined {
+function firstConnection (redis: RedisClient, maxWaitMs: number): () => Promise<void> | undefined {
   if (redis.status === 'ready') return () => undefined
   let pending: Promise<void> | undefined = new Promise<void>((resolve) => {
     const done = () => { clearTimeout(timer); redis.off('ready', done); pending = undefined; resolve() }
@@ -337,10 +329,15 @@ export function createRedisStore (opts: RedisStoreOptions): Store {
       })
     },
 
-    async ping () {
-      // ready means able to run a script on a shop's keys: a PING also succeeds on a cluster node
-      // that owns no shop's slot, or for a user whose ACL refuses EVAL
-      try { return (await redis.eval("return redis.call('EXISTS', KEYS[1])", 1, `${base('default')}ready`)) !== undefined } catch { return false }
+    async ping (shops = ['default']) {
+      // ready means able to run a script on every shop's keys: a PING also succeeds on a cluster
+      // node that owns no shop's slot (a single-server client pointed at one node of a cluster
+      // gets MOVED for the shops on the others), or for a user whose ACL refuses EVAL. One small
+      // script per shop, sent together: on a cluster each goes to the master of that shop's slot.
+      try {
+        const replies = await Promise.all(shops.map((shop) => redis.eval("return redis.call('EXISTS', KEYS[1])", 1, `${base(shop)}ready`)))
+        return replies.every((r) => r !== undefined)
+      } catch { return false }
     },
 
     async close () { closed = true }

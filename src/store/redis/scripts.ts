@@ -7,7 +7,7 @@
  * @see https://redis.io/docs/latest/develop/interact/programmability/eval-intro/
  */
 import { readFileSync, readdirSync } from 'node:fs'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from './client.js'
 import { DAY, DEFAULT_CHANNEL, THREE_MINUTES } from '../ticket-order.js'
 import type { Priority } from '../../engine/types.js'
 
@@ -52,7 +52,7 @@ export function constantsChunk (): string {
 }
 
 /** Defines every script on the client (once per client) and returns them by name. */
-export function defineScripts (redis: Redis): Scripts {
+export function defineScripts (redis: RedisClient): Scripts {
   const files = readdirSync(LUA_DIR).sort()
   const shared = files.filter((f) => f.startsWith('_') && f.endsWith('.lua')).map((f) => readFileSync(new URL(f, LUA_DIR), 'utf8'))
   const head = [constantsChunk(), ...shared].join('\n')

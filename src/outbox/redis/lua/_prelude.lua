@@ -10,6 +10,9 @@
 -- ARGV[1] base prefix, ARGV[2] now (epoch ms).
 local base = ARGV[1]
 local now = tonumber(ARGV[2])
+-- Redis (and on a cluster, the slot check) goes by KEYS[1]: one outside base would send the script
+-- to another shop's slot than the keys it builds, a cross-slot error on a cluster only
+if string.sub(KEYS[1], 1, #base) ~= base then return redis.error_reply('AR_BAD_INPUT KEYS[1] is not under base') end
 local stream = base .. 'outbox'
 local GROUP = 'senders'
 

@@ -1,5 +1,6 @@
 -- Queue one message, once: a second enqueue of the same id (a retried reply request) changes nothing.
 -- KEYS[1] <base>outbox:msg:<id>  ARGV[3] id  ARGV[4] message JSON  ARGV[5] retention ms
+-- Hash tag: KEYS[1] and every key built here start with base, <prefix>{<shop>}: (one cluster slot; _prelude.lua checks KEYS[1]).
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 local err = ensure_group()
 if err then return err end

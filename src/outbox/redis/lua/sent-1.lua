@@ -1,6 +1,7 @@
 -- Delivered. Settles the message whoever holds its entry now: once the buyer has it, a sender that
 -- took over a lapsed lease must not send it again (its take sees the status and drops the entry).
 -- KEYS[1] <base>outbox:msg:<id>  ARGV[3] id  ARGV[4] entry  ARGV[5] retention ms
+-- Hash tag: KEYS[1] and every key built here start with base, <prefix>{<shop>}: (one cluster slot; _prelude.lua checks KEYS[1]).
 drop_entry(ARGV[4])
 redis.call('ZREM', base .. 'outbox:inflight', ARGV[3])
 if redis.call('HGET', KEYS[1], 'status') ~= 'queued' then return 0 end

@@ -6,6 +6,7 @@
 -- KEYS[1] <base>outbox  ARGV[3] consumer  ARGV[4] count  ARGV[5] lease ms  ARGV[6] retention ms
 -- Returns { { entry, message JSON, attempts }, ... }
 -- @see https://redis.io/docs/latest/commands/xclaim/
+-- Hash tag: KEYS[1] and every key built here start with base, <prefix>{<shop>}: (one cluster slot; _prelude.lua checks KEYS[1]).
 local consumer, count, lease = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
 local err = ensure_group()
 if err then return err end

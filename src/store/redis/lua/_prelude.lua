@@ -7,6 +7,11 @@
 local base = ARGV[1]
 local now = tonumber(ARGV[2])
 if not now then return redis.error_reply('AR_BAD_INPUT now is not a number') end
+-- Redis (and on a cluster, the slot check) goes by KEYS: a KEYS outside base would send the script
+-- to another shop's slot than the keys it builds, a cross-slot error on a cluster only
+for _, k in ipairs(KEYS) do
+  if string.sub(k, 1, #base) ~= base then return redis.error_reply('AR_BAD_INPUT KEYS are not under base') end
+end
 
 local function ticket_reply(id)
   local t = base .. 'ticket:' .. id
