@@ -5,12 +5,12 @@
  */
 import { describe, it, expect } from 'vitest'
 import { build, msg } from '../helpers/build.js'
-import { bothStores } from '../helpers/redis.js'
+import { allStores } from '../helpers/redis.js'
 import { receiver } from '../helpers/receiver.js'
 import { until } from '../helpers/until.js'
 import { verifySignature } from '../../src/signing/signature.js'
 
-const stores = bothStores()
+const stores = allStores()
 const SECRET = 'outbound-secret-0123456789'
 const FAST = { OUTBOX_RETRY_BASE: '20ms', OUTBOX_RETRY_MAX: '100ms' }
 

@@ -3,9 +3,9 @@
  */
 import { describe, it, expect } from 'vitest'
 import { build, msg } from '../helpers/build.js'
-import { bothStores } from '../helpers/redis.js'
+import { allStores } from '../helpers/redis.js'
 
-const stores = bothStores()
+const stores = allStores()
 
 describe.each(stores)('handoff over HTTP (%s store)', (_name, env) => {
   it('J8: an agent claims the oldest chat (urgent first), the bot stays silent, resolve gives it back', async () => {

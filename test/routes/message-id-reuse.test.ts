@@ -4,9 +4,9 @@
  */
 import { describe, it, expect } from 'vitest'
 import { build } from '../helpers/build.js'
-import { bothStores } from '../helpers/redis.js'
+import { allStores } from '../helpers/redis.js'
 
-describe.each(bothStores())('messageId reuse (%s store)', (_name, env) => {
+describe.each(allStores())('messageId reuse (%s store)', (_name, env) => {
   it('same id from another conversation: 409 AR_ERR_MESSAGE_ID_REUSED, and no ticket for it', async () => {
     const app = await build({ env: env() })
     const first = await app.inject({ method: 'POST', url: '/v1/messages', payload: { messageId: 'm-reused', conversationId: 'c-a', buyerId: 'b-a', text: '包邮吗' } })

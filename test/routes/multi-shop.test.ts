@@ -9,7 +9,7 @@ import { mkdtemp, cp, rm, mkdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { build, msg, untilReady } from '../helpers/build.js'
-import { bothStores } from '../helpers/redis.js'
+import { allStores } from '../helpers/redis.js'
 
 const SHOPS = fileURLToPath(new URL('../fixtures/rules-shops', import.meta.url))
 
@@ -18,7 +18,7 @@ afterEach(async () => {
   await Promise.all(temps.splice(0).map((d) => rm(d, { recursive: true, force: true })))
 })
 
-const stores = bothStores()
+const stores = allStores()
 
 describe.each(stores)('several shops (%s store)', (_name, env) => {
   async function app () {

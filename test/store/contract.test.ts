@@ -1,19 +1,22 @@
 /**
- * The store contract: the same behavioural tests against the embedded store and the Redis store
- * (a real server, a random key prefix per test, keys deleted afterwards). Demo mode and production
- * must queue, claim and answer alike, so a difference here is a bug in one of them.
+ * The store contract: the same behavioural tests against the embedded store, the Redis store on one
+ * real server and on a real local 3-master Redis Cluster (a random key prefix per test, keys deleted
+ * afterwards). Demo mode and production must queue, claim and answer alike, so a difference here
+ * is a bug in one of them.
  */
 import { describe, it, expect, afterEach } from 'vitest'
-import type { Redis } from 'ioredis'
+import type { Cluster, Redis } from 'ioredis'
 import { createEmbeddedStore, createRedisStore } from '../../src/store/index.js'
 import type { ChatEntry, HandoffReason, Priority, Store } from '../../src/store/types.js'
-import { readyClient, redisPrefixes } from '../helpers/redis.js'
+import { clusterPrefixes, readyClient, readyClusterClient, redisPrefixes, usesCluster } from '../helpers/redis.js'
 import { until } from '../helpers/until.js'
 
 interface StoreOptions { claimTimeoutMs?: number }
 
 const newPrefix = redisPrefixes()
-const clients: Redis[] = []
+usesCluster()
+const newClusterPrefix = clusterPrefixes()
+const clients: Array<Redis | Cluster> = []
 const stores: Store[] = []
 afterEach(async () => {
   await Promise.all(stores.splice(0).map((s) => s.close()))
@@ -27,6 +30,11 @@ const kinds = [
     clients.push(redis)
     const prefix = newPrefix()
     return createRedisStore({ redis, prefix, ...o })
+  }],
+  ['redis-cluster', async (o: StoreOptions) => {
+    const redis = await readyClusterClient()
+    clients.push(redis)
+    return createRedisStore({ redis, prefix: newClusterPrefix(), ...o })
   }]
 ] as const
 

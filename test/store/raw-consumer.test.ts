@@ -3,23 +3,26 @@
  * XREADGROUP GROUP agents on q:urgent then q:normal (claim), XCLAIM … JUSTID (heartbeat), XACK
  * (resolve). The service must treat those exactly like its own HTTP claims: the bot goes silent,
  * messages are appended, an HTTP claim never hands out the same chat, a vanished desk's chat goes
- * back to the queue in its place, and XACK gives the conversation back to the bot. Real Redis, a
- * raw ioredis client for the desk.
+ * back to the queue in its place, and XACK gives the conversation back to the bot. Real Redis (one
+ * server, and a local 3-master Redis Cluster with a cluster client for the desk: a shop's streams
+ * and hashes share its slot, so the desk's commands go to one node), a raw ioredis client for the desk.
  * @see https://redis.io/docs/latest/commands/xreadgroup/
  * @see https://redis.io/docs/latest/commands/xclaim/
  * @see https://redis.io/docs/latest/commands/xack/
  */
 import { describe, it, expect, afterEach } from 'vitest'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Redis } from 'ioredis'
+import { Cluster, Redis } from 'ioredis'
 import { build, msg, untilReady } from '../helpers/build.js'
 import { createRedisStore } from '../../src/store/index.js'
 import type { Store } from '../../src/store/types.js'
-import { REDIS_URL, readyClient, redisPrefixes } from '../helpers/redis.js'
+import { REDIS_URL, clusterPrefixes, readyClient, readyClusterClient, redisPrefixes, usesCluster } from '../helpers/redis.js'
 import { until } from '../helpers/until.js'
 
 const newPrefix = redisPrefixes()
-const clients: Redis[] = []
+const seeds = usesCluster()
+const newClusterPrefix = clusterPrefixes()
+const clients: Array<Redis | Cluster> = []
 afterEach(async () => {
   for (const c of clients.splice(0)) c.disconnect()
 })
@@ -28,10 +31,14 @@ const SHOP = 'default'
 const NORMAL = { reason: 'unmatched', priority: 'normal' } as const
 const URGENT = { reason: 'complaint', priority: 'urgent' } as const
 
-async function setup (claimTimeoutMs = 60_000) {
-  const prefix = newPrefix()
-  const redis = await readyClient()
-  const raw = new Redis(REDIS_URL)
+type Kind = 'redis' | 'redis-cluster'
+const KINDS: Kind[] = ['redis', 'redis-cluster']
+
+async function setupOn (kind: Kind, claimTimeoutMs = 60_000) {
+  const prefix = kind === 'redis' ? newPrefix() : newClusterPrefix()
+  const redis = kind === 'redis' ? await readyClient() : await readyClusterClient()
+  // the desk's own connection (a cluster client on a cluster: it follows the shop's slot)
+  const raw = kind === 'redis' ? new Redis(REDIS_URL) : new Cluster(seeds().split(',').map((s) => ({ host: s.split(':')[0]!, port: Number(s.split(':')[1]) })))
   clients.push(redis, raw)
   const store = createRedisStore({ redis, prefix, claimTimeoutMs })
   const base = `${prefix}{${SHOP}}:`
@@ -52,7 +59,7 @@ type Read = Array<[string, Array<[string, string[]]>]> | null
 
 /** What the README tells a desk in any language to run, nothing more. */
 class Desk {
-  constructor (private readonly r: Redis, private readonly base: string) {}
+  constructor (private readonly r: Redis | Cluster, private readonly base: string) {}
 
   /** XREADGROUP on q:urgent, then q:normal: the entry and its ticket id, or null. */
   async claim (name: string): Promise<{ stream: string; entry: string; ticket: string } | null> {
@@ -67,7 +74,8 @@ class Desk {
   }
 
   heartbeat (name: string, stream: string, entry: string) {
-    return this.r.xclaim(stream, 'agents', name, 0, entry, 'JUSTID')
+    // the same command on a Cluster: TypeScript cannot pick an overload on the union
+    return (this.r as Redis).xclaim(stream, 'agents', name, 0, entry, 'JUSTID')
   }
 
   resolve (stream: string, entry: string) {
@@ -86,7 +94,8 @@ class Desk {
   }
 }
 
-describe('a desk claiming straight from the Redis streams', () => {
+describe.each(KINDS)('a desk claiming straight from the Redis streams (%s)', (kind) => {
+  const setup = (claimTimeoutMs?: number) => setupOn(kind, claimTimeoutMs)
   it('XREADGROUP is a claim: urgent first, the bot silent, messages appended, stats and ticket agree', async () => {
     const { store, desk, raw, base } = await setup()
     const n1 = await say(store, 'n1', '我的快递到哪了', NORMAL)
