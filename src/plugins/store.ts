@@ -5,7 +5,7 @@
  */
 import fp from 'fastify-plugin'
 import type { Store } from '../store/types.js'
-import { createClient, createEmbeddedStore, createRedisStore, type RedisClient, type RedisTarget } from '../store/index.js'
+import { createClient, createEmbeddedStore, createRedisStore, isCluster, type RedisClient, type RedisTarget } from '../store/index.js'
 import { describeTarget } from '../store/redis/client.js'
 
 declare module 'fastify' {
@@ -43,6 +43,16 @@ export default fp<StorePluginOptions>(async (app, opts) => {
       down = false
       app.log.info('Redis reachable again')
     })
+    if (isCluster(redis)) {
+      // a cluster reports a node it cannot reach as 'node error' (the others keep serving their
+      // shops): once a minute per node is enough
+      const lastWarned = new Map<string, number>()
+      redis.on('node error', (err: Error, node: string) => {
+        if (Date.now() - (lastWarned.get(node) ?? 0) < 60_000) return
+        lastWarned.set(node, Date.now())
+        app.log.warn({ err: err.message, node }, 'Redis Cluster node unreachable: its shops are answered where the rules can, their handoffs refused with 503')
+      })
+    }
     app.decorate<RedisClient | null>('redis', redis)
     app.decorate('store', createRedisStore({ redis, prefix: opts.prefix, claimTimeoutMs: opts.claimTimeoutMs, historyTtlMs: opts.historyTtlMs }))
     app.addHook('onClose', async () => { await app.store.close(); redis.disconnect() })

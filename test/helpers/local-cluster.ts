@@ -65,20 +65,31 @@ export async function clusterReady (ports: number[]): Promise<boolean> {
   return infos.every((i) => i.includes('cluster_state:ok'))
 }
 
+/**
+ * One node, daemonized, nothing saved but its cluster config (nodes.conf): a node stopped by a test
+ * and started again rejoins the cluster with its slots, empty.
+ */
+export async function startNode (dir: string, port: number): Promise<void> {
+  const nodeDir = join(dir, String(port))
+  await mkdir(nodeDir, { recursive: true })
+  await run('redis-server', [
+    '--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf',
+    // a short node timeout: a node the tests stop is marked failed in 2 s, not 15
+    '--cluster-node-timeout', '2000', '--dir', nodeDir, '--save', '', '--appendonly', 'no',
+    '--daemonize', 'yes', '--pidfile', join(nodeDir, 'redis.pid'), '--logfile', join(nodeDir, 'redis.log')
+  ], { timeout: 5000 })
+}
+
+/** Stops one node at once (SHUTDOWN NOSAVE), as a crash would. */
+export async function stopNode (port: number): Promise<void> {
+  await cli(port, 'shutdown', 'nosave').catch(() => undefined)
+}
+
 /** Starts the three nodes (daemonized, nothing saved to disk) and joins them; resolves once every node is ok. */
 export async function startCluster (dir: string, ports: number[]): Promise<LocalCluster> {
   await mkdir(dir, { recursive: true })
   await writeFile(join(dir, 'ports.json'), JSON.stringify(ports))
-  for (const port of ports) {
-    const nodeDir = join(dir, String(port))
-    await mkdir(nodeDir, { recursive: true })
-    await run('redis-server', [
-      '--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf',
-      // a short node timeout: a node the tests stop is marked failed in 2 s, not 15
-      '--cluster-node-timeout', '2000', '--dir', nodeDir, '--save', '', '--appendonly', 'no',
-      '--daemonize', 'yes', '--pidfile', join(nodeDir, 'redis.pid'), '--logfile', join(nodeDir, 'redis.log')
-    ], { timeout: 5000 })
-  }
+  for (const port of ports) await startNode(dir, port)
   await until('every node answering PING', async () => (await Promise.all(ports.map((p) => cli(p, 'ping')))).every((r) => r.trim() === 'PONG'))
   const slotsAssigned = (await cli(ports[0]!, 'cluster', 'info')).includes('cluster_slots_assigned:16384')
   if (!slotsAssigned) await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], { timeout: 30_000 })
