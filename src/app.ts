@@ -57,7 +57,14 @@ export async function buildApp ({ config, store, logger, rulesStartWaitMs }: Bui
   app.setErrorHandler(errorHandler)
   // JSON only: a text/plain body is a client mistake, not a message
   app.removeContentTypeParser(['text/plain'])
-  app.addHook('onSend', async (req, reply) => { reply.header('x-request-id', req.id) })
+  // a response sent once shutdown began (a long poll it ended) closes its connection: the client's
+  // keep-alive socket would otherwise hold the server's close until the grace period ran out (exit 1)
+  let closing = false
+  app.addHook('preClose', async () => { closing = true })
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id)
+    if (closing) reply.header('connection', 'close')
+  })
   // lone surrogates (half an emoji) become U+FFFD before validation: nothing past the edge,
   // Redis's cjson included, meets an ill-formed string
   app.addHook('preValidation', async (req) => { if (req.body !== undefined) req.body = wellFormed(req.body) })

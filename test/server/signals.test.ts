@@ -69,6 +69,8 @@ describe('SIGTERM with a long-poll claim pending', () => {
     }
     const res = await claim
     expect(res.status).toBe(204)
+    // its connection closes with it: a keep-alive socket would hold the close past the grace period
+    expect(res.headers.get('connection')).toBe('close')
     const exit = await svc.exited
     expect(exit.code).toBe(0)
     if (store && ticketId) {
