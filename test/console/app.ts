@@ -35,7 +35,7 @@ export async function startService (env: Record<string, string> = {}) {
   const prefix = newPrefix()
   const config = loadConfig({
     RULES_DIR: await alwaysOpen(), RULES_WATCH: 'false', LOG_LEVEL: 'silent', CLASSIFIER: 'false',
-    REDIS_URL, REDIS_PREFIX: prefix, AGENT_TOKEN, OPERATOR_TOKEN, CLAIM_TIMEOUT: '6s', HOST: '127.0.0.1',
+    REDIS_URL, REDIS_PREFIX: prefix, AGENT_TOKEN, OPERATOR_TOKEN, CLAIM_TIMEOUT: '15s', HOST: '127.0.0.1',
     // one try: a refused message is reported failed at once (the retry schedule is the outbox's own test)
     OUTBOX_MAX_ATTEMPTS: '1',
     OUTBOUND_WEBHOOK_URL: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/buyer`, OUTBOUND_WEBHOOK_SECRET: WEBHOOK_SECRET,
