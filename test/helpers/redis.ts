@@ -50,15 +50,20 @@ export async function keysUnder (prefix: string): Promise<string[]> {
   }
 }
 
-/** A fresh Redis key prefix for this test, deleted after it. Call at module level to register cleanup. */
-export function redisPrefixes (): () => string {
+/** Fresh key prefixes, each removed by `remove` after the test that took it. */
+function prefixesRemovedBy (remove: (prefixes: string[]) => Promise<unknown>): () => string {
   const prefixes: string[] = []
-  afterEach(async () => { await deleteKeys(prefixes.splice(0)) })
+  afterEach(async () => { await remove(prefixes.splice(0)) })
   return () => {
     const p = newPrefix()
     prefixes.push(p)
     return p
   }
+}
+
+/** A fresh Redis key prefix for this test, deleted after it. Call at module level to register cleanup. */
+export function redisPrefixes (): () => string {
+  return prefixesRemovedBy(deleteKeys)
 }
 
 /**
@@ -174,13 +179,7 @@ export async function clusterKeysUnder (prefix: string): Promise<Array<{ node: s
 
 /** A fresh key prefix on the cluster for this test, deleted after it. Call at module level. */
 export function clusterPrefixes (): () => string {
-  const prefixes: string[] = []
-  afterEach(async () => { await deleteClusterKeys(prefixes.splice(0)) })
-  return () => {
-    const p = newPrefix()
-    prefixes.push(p)
-    return p
-  }
+  return prefixesRemovedBy(deleteClusterKeys)
 }
 
 /**
