@@ -95,9 +95,13 @@ const NON_ASCII = /[^\x00-\x7f]/
 // Ideographic description characters (⿰ ⿱ …) are not words, and OpenCC leaves the characters after
 // one unconverted (⿰發貨 stays traditional), so normalising twice would differ: they are dropped first.
 const IDEOGRAPHIC_DESCRIPTION = /[\u2ff0-\u2fff]/g
+// Conjoining Hangul jamo left over after NFKC (㈀ is "(ᄀ)") are letters, so the match key would keep
+// them and drop the separator between them, and a second NFKC would compose them into a syllable: the
+// key would not be stable. No rule is written in loose jamo; they become separators.
+const CONJOINING_JAMO = /[\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff]/g
 
 export function canonical (text: string): string {
-  const lowered = text.normalize('NFKC').toLowerCase().replace(IDEOGRAPHIC_DESCRIPTION, '')
+  const lowered = text.normalize('NFKC').toLowerCase().replace(IDEOGRAPHIC_DESCRIPTION, '').replace(CONJOINING_JAMO, ' ')
   return NON_ASCII.test(lowered) && mayConvert(lowered) ? fromHk(fromT(lowered)) : lowered
 }
 

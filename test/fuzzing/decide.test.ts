@@ -45,4 +45,9 @@ describe('the engine on arbitrary buyer text', () => {
       expect(matchKey(once)).toBe(once)
     }), { numRuns: 1500 })
   })
+
+  it('normalisation is idempotent on loose Hangul jamo (a counterexample the property once found)', () => {
+    // ㈀ is "(ᄀ)" after NFKC and ￂ a half-width vowel: with the brackets dropped they would compose
+    for (const text of ['㈀ￂ', 'ᄀ ᅡ', '가\u11a8', '(ᄀ)ᅡ']) expect(matchKey(matchKey(text))).toBe(matchKey(text))
+  })
 })
