@@ -103,7 +103,7 @@ export function decide (engine: ShopEngine, msg: IncomingMessage, state: Convers
   const key = analysis.correctedKey ?? norm.key
   const sameClauses = key.length === norm.key.length
   const reading = readClauses({ key, breaks: sameClauses ? norm.breaks : [], asked: sameClauses ? norm.asked : [], markers: analysis.markers, orderCard, requestActs: engine.compiled.requestActs })
-  const gated = gate(analysis, reading)
+  const gated = gate(analysis, reading, key)
   if (gated.own) return explained(ownCase(ctx, analysis, gated.policy), analysis, reading)
 
   const chosen = choose(engine, analysis, gated.answer, state, now, key, analysis.candidates.length === 0 && guessable(reading))
@@ -190,7 +190,7 @@ interface Gated {
  * topic (冰箱什么颜色) it says nothing. One clause of the buyer's own case anywhere sends the message
  * to a person: "包邮吗 我的快递到哪了" is answered by whoever looks at the parcel.
  */
-function gate (analysis: Analysis, reading: Reading): Gated {
+function gate (analysis: Analysis, reading: Reading, key: string): Gated {
   const answer: Candidate[] = []
   const policy: Candidate[] = []
   let own = reading.own !== undefined
@@ -205,7 +205,7 @@ function gate (analysis: Analysis, reading: Reading): Gated {
     if (c.entry.kind !== 'rule' && reading.otherTopic !== undefined) continue
     let asks = c.spans.length === 0
     let mine = false
-    for (const [, end] of c.spans) {
+    for (const [begin, end] of c.spans) {
       const clause = clauseAt(reading, end - 1)
       if (!clause) { asks = true; continue }
       // a report of what happened (已经退货了) is the buyer's case for a policy text, and so is a bare
@@ -214,6 +214,8 @@ function gate (analysis: Analysis, reading: Reading): Gated {
       const policyText = c.entry.kind === 'rule'
       // with an order card every policy keyword is about that order ("中午之前能发出去吗 [订单x]")
       if (OWN_ACTS.has(clause.act) || (policyText && (reading.card || clause.act === 'state' || (clause.act === 'plain' && reading.narrative)))) { mine = true; continue }
+      // the keyword is itself what already happened: "已经发货了还能改吗" asks nothing of when we ship
+      if (policyText && perfective(key, begin, end)) { mine = true; continue }
       if (clause.other !== undefined || clause.act === 'feedback') continue
       // a corrected typo is a guess: it answers a clause that plainly asks, or one that is little more than
       // the word ("退活?"), never a longer fragment ("给推荐一款呗" is no 给退)
@@ -228,6 +230,14 @@ function gate (analysis: Analysis, reading: Reading): Gated {
 }
 
 const TYPO_FRAGMENT = 2
+
+// 已经发货 · 已发货 · 发货了 (but not 发货了吗 / 发货了没, which chase and are read as such): the keyword
+// names an event of the buyer's own order that has taken place
+const DONE_BEFORE = /已经?(?:给我|帮我)?$/
+const DONE_AFTER = /^了(?![吗么嘛没呢不])/
+function perfective (key: string, begin: number, end: number): boolean {
+  return DONE_AFTER.test(key.slice(end, end + 2)) || DONE_BEFORE.test(key.slice(Math.max(0, begin - 4), begin))
+}
 
 /** A guess (classifier, no keyword) only for a message that asks something and is nobody's own case. */
 function guessable (reading: Reading): boolean {

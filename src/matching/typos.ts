@@ -208,6 +208,9 @@ function mayBeHomophone (index: TypoIndex, key: string): boolean {
   return false
 }
 
+// the particles the clause reading looks for (了吗, 没有, 呢), typed in pinyin
+const PINYIN_PARTICLES: ReadonlyMap<string, string> = new Map([['le', '了'], ['ma', '吗'], ['mei', '没'], ['meiyou', '没有'], ['ne', '呢'], ['lema', '了吗'], ['mo', '么']])
+
 /** Pinyin typed in Latin letters (baoyou, tui huo) and one-letter slips in long Latin keywords (shunfen). */
 export function correctLatin (index: TypoIndex, key: string): string | undefined {
   if (!HAS_LATIN.test(key)) return undefined
@@ -230,6 +233,8 @@ export function correctLatin (index: TypoIndex, key: string): string | undefined
       if (near) changed = true
       parts.push(near ?? word)
     }
+    // beside a keyword typed in pinyin, its particles are pinyin too: "fa huo le ma" chases (发货了吗)
+    if (parts.some((p) => !/^[a-z0-9]/.test(p))) for (let j = 0; j < parts.length; j++) parts[j] = PINYIN_PARTICLES.get(parts[j]!) ?? parts[j]!
     // rejoin: a space survives only between two Latin words, as normalisation writes it
     return parts.reduce((acc, p) => (acc !== '' && /[a-z0-9]$/.test(acc) && /^[a-z0-9]/.test(p) ? `${acc} ${p}` : acc + p), '')
   })
