@@ -60,6 +60,7 @@ const REQUEST_GAP = 2
 const NOT_IN_GAP = /[看问推荐选挑说想]/
 // A clause that ends in 了 reports a state (小了, 到了, 退了); 了吗 is a chase, found by its marker.
 const ENDS_PERFECTIVE = /了[啊呀哦的吧啦哈嘛]?$/
+const DONE = /[已了]/
 // 了吗 / 了没 chase only at the end of a clause: "拆了没用过" reports, "发了没" asks
 const CLAUSE_TAIL = /^[啊呀呢哦哈亲]*$/
 
@@ -111,6 +112,8 @@ export function readClauses (input: ReadInput): Reading {
   let reference = input.orderCard === true
   let stated = false
   let own: Clause | undefined
+  // question clauses asking "when" of something not yet told to have happened (see the end)
+  const timedAt: number[] = []
   let next = 0
   for (let i = 0; i + 1 < bounds.length; i++) {
     const begin = bounds[i]!
@@ -166,6 +169,8 @@ export function readClauses (input: ReadInput): Reading {
         clause.act = 'own_timing'
         clause.by = timing.keyword
       } else {
+        // the story may come after the question: "新的什么时候发 旧的已经取走了"
+        if (timing && !firstOf(inClause, 'generic') && !firstOf(inClause, 'roughly')) timedAt.push(clauses.length)
         clause.act = 'question'
         clause.by = firstOf(inClause, 'question')?.keyword ?? (askedAt.has(end) ? '?' : QUESTION_FORM.exec(text)![0])
       }
@@ -180,6 +185,15 @@ export function readClauses (input: ReadInput): Reading {
     if (hasState) stated = true
     clauses.push(clause)
     if (!own && OWN_ACTS.has(clause.act)) own = clause
+  }
+  if (stated) {
+    for (const at of timedAt) {
+      const c = clauses[at]!
+      // told as done (已经取走了, 寄回去了), not as hearsay (说是十五天内)
+      if (!clauses.slice(at + 1).some((later) => later.act === 'state' && DONE.test(later.by ?? ''))) continue
+      c.act = 'own_timing'
+      if (!own || own.begin > c.begin) own = c
+    }
   }
   // an order card names the buyer's order: a bare fragment beside it ("[订单x] 退款进度") is about that order
   const reading: Reading = { clauses, narrative: stated || input.orderCard === true, card: input.orderCard === true }

@@ -69,7 +69,9 @@ describe('policy answers only to policy questions', () => {
     '今天能送到吗', '下午能发出去吗 [订单x]', '前天拍的 今天能发不', '为什么只退了运费', '退款审核要多久 都等五天了',
     '退的货寄出来没有', '裤子有点长 想换个码', '说是原路退回 可是一直没到', '我付完款就在等了好久没发货的话跟我说',
     // the keyword is what already happened (已经发货了, 已发货), and a chase typed in pinyin
-    '现在已经发货了还能改地址吗', '已发货还能改吗', 'fa huo le ma'
+    '现在已经发货了还能改地址吗', '已发货还能改吗', 'fa huo le ma',
+    // the story after the question: the "when" is of that case
+    '换新的什么时候发 旧的已经取走了'
   ])('%s: the buyer\'s own case goes to a person', (text) => {
     const d = say(text)
     expect(d.action).toBe('handoff')
@@ -91,7 +93,8 @@ describe('policy answers only to policy questions', () => {
     ['不合适能退吗', 'return_policy'], ['我买的裙子不合适能退吗', 'return_policy'], ['昨天下的单 一般几天能到', 'shipping'],
     ['发货真快 包邮吗', 'shipping'], ['上次M大了 158 92斤穿什么码', 'size'], ['999是什么颜色', 'shade'],
     ['今天下单今天能发吗', 'shipping'], ['要是不合适 来回运费谁出', 'return_policy'], ['你家尺码正不正', 'size'],
-    ['退货的话要自己联系快递吗', 'return_policy'], ['发货后一般几天到', 'shipping'], ['bao you ma', 'shipping']
+    ['退货的话要自己联系快递吗', 'return_policy'], ['发货后一般几天到', 'shipping'], ['bao you ma', 'shipping'],
+    ['预售的现在下单什么时候能发 说是十五天内', 'shipping']
   ])('%s: a general question is answered', (text, intent) => {
     const d = say(text)
     expect(d.action).toBe('reply')
