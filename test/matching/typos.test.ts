@@ -43,10 +43,13 @@ describe('typo correction towards keywords', () => {
 
 describe('the two parts of the pass, and the modes that pick them (TYPOS)', () => {
   it('latin corrects pinyin typed in Latin letters and leaves Chinese homophones alone', () => {
-    expect(correctLatin(index, matchKey('bao you ma'))).toBe('包邮ma')
+    // the particles beside a pinyin keyword are pinyin too; without one, Latin words stay as typed
+    expect(correctLatin(index, matchKey('bao you ma'))).toBe('包邮吗')
+    expect(correctLatin(index, matchKey('bao you le mei'))).toBe('包邮了没')
+    expect(correctLatin(index, matchKey('ok ma'))).toBeUndefined()
     expect(correctLatin(index, matchKey('退活了'))).toBeUndefined()
     expect(correctTypos(index, matchKey('退活了'), 'latin')).toBeUndefined()
-    expect(correctTypos(index, matchKey('bao you ma'), 'latin')).toBe('包邮ma')
+    expect(correctTypos(index, matchKey('bao you ma'), 'latin')).toBe('包邮吗')
   })
   it('homophones correct Han characters only', () => {
     expect(correctHomophones(index, matchKey('退活了'))).toBe('退货了')
