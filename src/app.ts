@@ -61,13 +61,19 @@ export async function buildApp ({ config, store, logger, rulesStartWaitMs }: Bui
   // keep-alive socket would otherwise hold the server's close until the grace period ran out (exit 1)
   let closing = false
   app.addHook('preClose', async () => { closing = true })
-  app.addHook('onSend', async (req, reply) => {
+  // hooks on every request take a callback, not a promise: an async hook costs each request a
+  // promise and a turn of the microtask queue
+  app.addHook('onSend', (req, reply, payload, done) => {
     reply.header('x-request-id', req.id)
     if (closing) reply.header('connection', 'close')
+    done(null, payload)
   })
   // lone surrogates (half an emoji) become U+FFFD before validation: nothing past the edge,
   // Redis's cjson included, meets an ill-formed string
-  app.addHook('preValidation', async (req) => { if (req.body !== undefined) req.body = wellFormed(req.body) })
+  app.addHook('preValidation', (req, _reply, done) => {
+    if (req.body !== undefined) req.body = wellFormed(req.body)
+    done()
+  })
 
   // swagger first: it sees every route registered after it (security and 401/415 added there)
   await app.register(swaggerPlugin, { docsToken: config.DOCS_TOKEN })

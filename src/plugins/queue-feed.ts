@@ -19,12 +19,14 @@ const CHANGES = /^\/(v1\/messages|v1\/handoff\/|channels\/)/
 export default fp<QueueFeedPluginOptions>(async (app, opts) => {
   const feed = new QueueFeed({ store: app.store, pollMs: opts.pollMs, onError: (err) => app.log.warn({ err: err.message }, 'console queue feed: could not read the queue') })
   app.decorate('queueFeed', feed)
-  app.addHook('onResponse', async (req, reply) => {
-    if (req.method !== 'POST' || reply.statusCode >= 400 || feed.subscribers() === 0 || !CHANGES.test(req.url.slice(0, 20))) return
-    const body = req.body as { shopId?: unknown } | undefined
-    const params = req.params as { shopId?: unknown } | undefined
-    const shop = typeof body?.shopId === 'string' ? body.shopId : typeof params?.shopId === 'string' ? params.shopId : DEFAULT_SHOP
-    feed.poke(shop)
+  // a callback hook: an async one costs every request a promise (see app.ts)
+  app.addHook('onResponse', (req, reply, done) => {
+    if (req.method === 'POST' && reply.statusCode < 400 && feed.subscribers() > 0 && CHANGES.test(req.url.slice(0, 20))) {
+      const body = req.body as { shopId?: unknown } | undefined
+      const params = req.params as { shopId?: unknown } | undefined
+      feed.poke(typeof body?.shopId === 'string' ? body.shopId : typeof params?.shopId === 'string' ? params.shopId : DEFAULT_SHOP)
+    }
+    done()
   })
   // what other routes and the outbox report on this instance (a ticket created, claimed, resolved, requeued)
   const off = app.events.onEvent((e) => { if (e.type !== 'message.delivery') feed.poke(e.shopId) })
