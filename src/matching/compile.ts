@@ -2,7 +2,7 @@
  * Compiles a shop's rules into one keyword automaton (Aho–Corasick) and one regex set (RE2, linear
  * time), so the cost of matching a message depends on the message, not on the number of rules.
  */
-import { AhoCorasick } from '@monyone/aho-corasick'
+import { KeywordAutomaton } from './automaton.js'
 import { RE2JS, RE2Set } from 're2js'
 import type { Catalog, CatalogItem, Rule, ShopRules, SizeChart, Located } from '../rules/schema.js'
 import { matchKey } from './normalise.js'
@@ -43,7 +43,7 @@ export interface CompiledShop {
   /** the parts shared with shops of the same texts: holding it keeps them shared (see compileShop) */
   core: CompiledCore
   roles: Map<string, Role[]>
-  automaton: AhoCorasick
+  automaton: KeywordAutomaton
   regexSet: RE2Set | undefined
   /** regexSet pattern index → entry index and compiled pattern (for positions) */
   regexOwners: Array<{ entry: number; pattern: RE2JS }>
@@ -64,7 +64,7 @@ const CORRECTABLE = new Set<Role['role']>(['kw', 'all', 'item', 'human', 'escala
 // Shared between shops (src/matching/shared.ts): rule words normalised once per process, and the
 // automata, typo indexes and regexes of shops that have the same ones built once.
 export const ruleKey = memo(matchKey)
-const automata = new Interned<AhoCorasick>()
+const automata = new Interned<KeywordAutomaton>()
 const typoIndexes = new Interned<TypoIndex>()
 const patterns = new Interned<RE2JS>()
 const regexSets = new Interned<RE2Set>()
@@ -163,7 +163,7 @@ function compileCore (shop: ShopRules, entries: Entry[]): CompiledCore {
   const correctable = keys.filter((k) => roles.get(k)!.some((r) => CORRECTABLE.has(r.role)))
   return {
     roles,
-    automaton: automata.get(digestOf(keys), () => new AhoCorasick(keys)),
+    automaton: automata.get(digestOf(keys), () => new KeywordAutomaton(keys)),
     regexSet: regexSources.length > 0 ? regexSets.get(digestOf(regexSources), () => compileSet(regexSources)) : undefined,
     regexOwners,
     codePatterns,

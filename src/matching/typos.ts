@@ -10,7 +10,7 @@
  * keywords, `all` groups and complaints apply to it as to any message. Pure.
  */
 import { pinyin } from 'pinyin-pro'
-import { AhoCorasick } from '@monyone/aho-corasick'
+import { KeywordAutomaton } from './automaton.js'
 import distances from 'natural/lib/natural/distance/levenshtein_distance.js'
 import { memo } from './shared.js'
 
@@ -31,7 +31,7 @@ export const FUNCTION_CHARS: ReadonlySet<string> = new Set([...'了吗嘛呢吧�
 
 export interface TypoIndex {
   /** automaton over " syl syl " strings of Han keywords (built on first use) */
-  readonly automaton?: AhoCorasick
+  readonly automaton?: KeywordAutomaton
   /** " syl syl " → the keywords that sound like it */
   byPinyin: Map<string, string[]>
   /** first folded syllable → the Han keywords starting with it, and their syllables (the homophone pre-check) */
@@ -79,14 +79,14 @@ export function buildTypoIndex (keys: Iterable<string>): TypoIndex {
   // The homophone automaton is built when first asked for: only TYPOS=all uses it (buildEngine asks
   // at once then), and it was the largest part of a compiled shop (~1.3 MB of the demo shop's 3.4 MB)
   // and of a large reload's main-thread compile (~0.8 s for 2,000 rules × 20 keywords).
-  let automaton: AhoCorasick | undefined | null = null
+  let automaton: KeywordAutomaton | undefined | null = null
   let byFirstSyllable: TypoIndex['byFirstSyllable'] | undefined
   return {
     byPinyin,
     byLatinPinyin,
     latin,
     get automaton () {
-      if (automaton === null) automaton = byPinyin.size > 0 ? new AhoCorasick([...byPinyin.keys()]) : undefined
+      if (automaton === null) automaton = byPinyin.size > 0 ? new KeywordAutomaton([...byPinyin.keys()]) : undefined
       return automaton
     },
     // the homophone pre-check's index, built when first asked for, as the automaton
