@@ -24,5 +24,7 @@ export const COMPLAINT_LEXICON_NOT: readonly string[] = [
   '不会差评', '不给差评', '不会给差评', '不投诉', '不是投诉', '别投诉', '不是骗子', '防骗', '怕被骗', '不是被骗',
   '垃圾袋', '垃圾桶', '垃圾分类', '不是假货', '是假货吗', '会是假货', '不会失望', '没失望',
   // the household sense: an installer who took the rubbish away is praised, not accused
-  '有没有假货', '是不是假货', '假货吗', '垃圾带走', '垃圾都带走', '带走垃圾', '扔垃圾', '倒垃圾', '清理了垃圾', '清理垃圾', '垃圾清理', '收拾垃圾', '垃圾收拾', '不敷衍'
+  '有没有假货', '是不是假货', '假货吗', '垃圾带走', '垃圾都带走', '带走垃圾', '扔垃圾', '倒垃圾', '清理了垃圾', '清理垃圾', '垃圾清理', '收拾垃圾', '垃圾收拾', '不敷衍',
+  // family words and questions: 送妈妈的话 holds 妈的; whether the shop is responsible, or whom to ask, is no accusation
+  '妈妈的', '姥姥的', '你们负责吗', '负责吗', '谁负责', '负不负责', '还是找平台', '找平台还是'
 ]

@@ -83,6 +83,9 @@ describe('decide: handoff', () => {
   it('built-in anger words escalate too, negated ones do not', () => {
     expect(run('什么破东西').handoff?.reason).toBe('complaint')
     expect(run('放心不会给差评的 能退吗').matched.map((m) => m.intent)).toEqual(['return_policy'])
+    // 送妈妈的话 holds 妈的; asking whether the shop is responsible, or whom to ask, accuses nobody
+    for (const text of ['送妈妈的话推荐哪款', '热水器坏了你们负责吗', '售后是找你们还是找平台']) expect(run(text).handoff?.reason, text).not.toBe('complaint')
+    expect(run('你们必须负责').handoff?.reason).toBe('complaint')
   })
 
   it('转人工 hands off', () => {

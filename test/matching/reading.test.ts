@@ -75,7 +75,8 @@ describe('policy answers only to policy questions', () => {
     '换新的什么时候发 旧的已经取走了',
     // an exchange or a check under way, a pick-up that never came, a wrong item, a fault, a courier that does not deliver here
     '换货的那件啥时候发出来啊', '售后说要寄回检测 检测要几天', '上门取件的人没来', '我拍的是L 寄来的是M', '开关失灵了 你们看着办',
-    '我们村不派送 能转邮政吗', '运费差价什么时候补给我', '麻烦今天务必寄出'
+    '我们村不派送 能转邮政吗', '运费差价什么时候补给我', '麻烦今天务必寄出',
+    '退款怎么少了二十', '约了上午取件 到现在没人来', '这回别又放快递柜了 能送上楼吗'
   ])('%s: the buyer\'s own case goes to a person', (text) => {
     const d = say(text)
     expect(d.action).toBe('handoff')
@@ -87,7 +88,8 @@ describe('policy answers only to policy questions', () => {
     ['你家发货真快', []], ['下次发货检查一下', []], ['这个冰箱什么颜色', []], ['屏幕尺寸多大', []],
     ['发货速度可以 包装也好', []], ['别人家都包邮 便宜点呗', []], ['表盘尺寸多少', []],
     // another product's shade, the picture's fidelity, a presale deposit, a filter's lifetime, a price argument
-    ['粉饼色号怎么挑 我偏黄', []], ['颜色和图片上差别大吗', []], ['付了订金还能退吗', []], ['滤芯多久换一次', []], ['运费比东西还贵 变相涨价', []]
+    ['粉饼色号怎么挑 我偏黄', []], ['颜色和图片上差别大吗', []], ['付了订金还能退吗', []], ['滤芯多久换一次', []], ['运费比东西还贵 变相涨价', []],
+    ['运费怎么比昨天多了五块', []], ['别人买同款都包邮 你家还收运费', []]
   ])('%s: a keyword about something else answers nothing', (text, intents) => {
     const d = say(text)
     expect(d.action).toBe('handoff')
