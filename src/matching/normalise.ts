@@ -100,8 +100,12 @@ const IDEOGRAPHIC_DESCRIPTION = /[\u2ff0-\u2fff]/g
 // key would not be stable. No rule is written in loose jamo; they become separators.
 const CONJOINING_JAMO = /[\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff]/g
 
+// either of the two above: one scan tells that neither replace has anything to do (nearly always)
+const DESCRIPTION_OR_JAMO = /[\u2ff0-\u2fff\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff]/
+
 export function canonical (text: string): string {
-  const lowered = text.normalize('NFKC').toLowerCase().replace(IDEOGRAPHIC_DESCRIPTION, '').replace(CONJOINING_JAMO, ' ')
+  const folded = text.normalize('NFKC').toLowerCase()
+  const lowered = DESCRIPTION_OR_JAMO.test(folded) ? folded.replace(IDEOGRAPHIC_DESCRIPTION, '').replace(CONJOINING_JAMO, ' ') : folded
   return NON_ASCII.test(lowered) && mayConvert(lowered) ? fromHk(fromT(lowered)) : lowered
 }
 
@@ -111,8 +115,6 @@ const EMOJI_CODE = /\[[^\]\s]{1,6}\]/gu
 // emoji and codes become the word 发怒, which the complaint lexicon holds; the rest are ignored.
 const ANGER = /[\u{1F621}\u{1F92C}\u{1F47F}\u{1F4A2}]|\[(?:发怒|怒|咒骂|骂|愤怒)\]/gu
 // Everything that is not a letter or a number (in any script) separates words.
-const ASCII_WORD_END = /[a-z0-9]$/
-const ASCII_WORD_START = /^[a-z0-9]/
 
 export function keyFromCanonical (canon: string): string {
   return segment(canon).key
@@ -129,25 +131,82 @@ export interface Segmented { key: string; breaks: number[]; asked: number[] }
 const QUESTION_MARK = /[?？]/
 const SPACES_ONLY = /^\s+$/
 
+// Letters and numbers of the BMP as \p{L}\p{N} has them, one byte per code unit, built on first use: the
+// segmenter looks each character up once instead of splitting on a Unicode-property regex (which
+// made an array of parts per message and was a third of normalising). Surrogates are 0: a pair is
+// looked up by its code point, a lone one is no letter.
+const WORD_CHAR = /[\p{L}\p{N}]/u
+let wordBmp: Uint8Array | undefined
+function wordTable (): Uint8Array {
+  if (wordBmp) return wordBmp
+  const t = new Uint8Array(0x10000)
+  for (let c = 0; c < 0x10000; c++) if ((c < 0xd800 || c > 0xdfff) && WORD_CHAR.test(String.fromCharCode(c))) t[c] = 1
+  return (wordBmp = t)
+}
+// emoji that could be anger (all astral) and bracketed codes: most messages have neither
+const MAY_HAVE_EMOJI = /[[\ud83d\ud83e]/
+
+/** Length in code units of the character at i when it is a letter or a number, else 0. */
+function wordAt (text: string, i: number, table: Uint8Array): number {
+  const unit = text.charCodeAt(i)
+  if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+    const low = text.charCodeAt(i + 1)
+    if (low >= 0xdc00 && low <= 0xdfff) return WORD_CHAR.test(text.slice(i, i + 2)) ? 2 : 0
+  }
+  return table[unit] === 1 ? 1 : 0
+}
+/** Length in code units of the character at i (a surrogate pair counts as one character). */
+function charAt (text: string, i: number): number {
+  const unit = text.charCodeAt(i)
+  if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+    const low = text.charCodeAt(i + 1)
+    if (low >= 0xdc00 && low <= 0xdfff) return 2
+  }
+  return 1
+}
+const isAsciiWord = (unit: number): boolean => (unit >= 0x61 && unit <= 0x7a) || (unit >= 0x30 && unit <= 0x39)
+/** The end of the run of word (or of separator) characters that starts at i. */
+function runEnd (text: string, i: number, word: boolean, table: Uint8Array): number {
+  while (i < text.length) {
+    const w = wordAt(text, i, table)
+    if ((w > 0) !== word) break
+    i += w > 0 ? w : charAt(text, i)
+  }
+  return i
+}
+
 export function segment (canon: string): Segmented {
-  const parts = canon.replace(ANGER, ' 发怒 ').replace(EMOJI_CODE, ' ').split(/([^\p{L}\p{N}]+)/u)
+  const text = MAY_HAVE_EMOJI.test(canon) ? canon.replace(ANGER, ' 发怒 ').replace(EMOJI_CODE, ' ') : canon
+  const table = wordTable()
   let out = ''
   const breaks: number[] = []
   const asked: number[] = []
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i]!
-    if (i % 2 === 1) {
-      // a separator run: a clause ends here (unless nothing came before it)
-      if (out === '') continue
+  // runs alternate: word, separator, word, … (the first word run may be empty), as a split on
+  // separator runs gives them
+  let i = 0
+  let prevWordLength = 0
+  if (text.length > 0 && wordAt(text, 0, table) > 0) {
+    const end = runEnd(text, 0, true, table)
+    out = text.slice(0, end)
+    prevWordLength = end
+    i = end
+  }
+  while (i < text.length) {
+    const sepEnd = runEnd(text, i, false, table)
+    const wordEnd = runEnd(text, sepEnd, true, table)
+    if (out !== '') {
+      const sep = text.slice(i, sepEnd)
       // "能 退 吗" is one clause typed spaced out: spaces around a single character break nothing
-      const spaced = SPACES_ONLY.test(part) && ((parts[i - 1] ?? '').length === 1 || (parts[i + 1] ?? '').length === 1)
+      const spaced = SPACES_ONLY.test(sep) && (prevWordLength === 1 || wordEnd - sepEnd === 1)
       if (!spaced && breaks.at(-1) !== out.length) breaks.push(out.length)
-      if (QUESTION_MARK.test(part) && asked.at(-1) !== out.length) asked.push(out.length)
-      continue
+      if (QUESTION_MARK.test(sep) && asked.at(-1) !== out.length) asked.push(out.length)
     }
-    if (part === '') continue
-    if (out !== '' && ASCII_WORD_END.test(out) && ASCII_WORD_START.test(part)) out += ' '
-    out += part
+    if (wordEnd > sepEnd) {
+      if (out !== '' && isAsciiWord(out.charCodeAt(out.length - 1)) && isAsciiWord(text.charCodeAt(sepEnd))) out += ' '
+      out += text.slice(sepEnd, wordEnd)
+    }
+    prevWordLength = wordEnd - sepEnd
+    i = wordEnd
   }
   // a separator at the very end closes the last clause; it is not a break inside the message
   while (breaks.length > 0 && breaks.at(-1)! >= out.length) breaks.pop()
