@@ -5,6 +5,7 @@
 import type { CompiledShop, Entry, Role } from './compile.js'
 import { extractMeasurements, type Measurements } from './measurements.js'
 import type { MarkerHit } from './reading.js'
+import type { RE2JS } from 're2js'
 
 /** How an answer was found (the response's `matched[].method`). */
 export const METHODS = ['keyword', 'regex', 'figures', 'catalog', 'context', 'classifier', 'pinyin'] as const
@@ -328,6 +329,22 @@ const BARE_NUMBER = /^\d+$/
 // whole message: "888有吗", "888呢", "#888号". "165 110斤" is figures, "3件" a quantity.
 const CODE_QUESTION = /^(?:有没有|请问|有)?#?\d{2,5}(?:号|色|号色)?(?:有吗|有没有|还有吗|呢|吗|怎么样|咋样|好看吗|如何)?$/
 
+// A catalog's code pattern asked of each number in a message: RE2 took a size question's 165 and 110
+// through its engine every time (4% of answering one). Kept per pattern; bounded, as messages are.
+const CODE_VERDICTS = new WeakMap<RE2JS, Map<string, boolean>>()
+const CODE_VERDICTS_MAX = 1024
+function codeMatches (pattern: RE2JS, code: string): boolean {
+  let seen = CODE_VERDICTS.get(pattern)
+  if (!seen) CODE_VERDICTS.set(pattern, (seen = new Map()))
+  let v = seen.get(code)
+  if (v === undefined) {
+    v = pattern.matches(code)
+    if (seen.size >= CODE_VERDICTS_MAX) seen.clear()
+    seen.set(code, v)
+  }
+  return v
+}
+
 function catalogMode (
   shop: CompiledShop, index: number, key: string, keyword: boolean,
   items: Map<number, Hit>, tones: Set<string>, prices: ReadonlySet<string>
@@ -353,7 +370,7 @@ function catalogMode (
     for (const m of key.matchAll(NUMBER_TOKEN)) {
       const code = m[0]
       if (names.has(code) || prices.has(code)) continue
-      if (pattern.matches(code)) codes.push(code)
+      if (codeMatches(pattern, code)) codes.push(code)
     }
     // a number alone ("165") is more likely a height or an order detail than a shade we lack
     if (codes.length > 0 && (keyword || (CODE_QUESTION.test(key) && !BARE_NUMBER.test(key)))) return { mode: 'unknown', items: [], tones: [...tones], codes }

@@ -17,11 +17,25 @@ const CN_DIGIT: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 
 /** A numeral written in digits or Chinese (一百一十, 五十五, 一百一 = 110). */
 function toNumber (s: string): number | undefined {
   if (/^\d+(\.\d+)?$/.test(s)) return Number(s)
+  let n = NUMERALS.get(s)
+  if (n === undefined) {
+    n = chineseNumeral(s)
+    if (NUMERALS.size >= NUMERALS_MAX) NUMERALS.clear()
+    NUMERALS.set(s, n)
+  }
+  return Number.isNaN(n) ? undefined : n
+}
+// The converter takes ~2 µs a numeral, a third of reading a message's figures, and buyers write the
+// same few (一百一十, 五十五, 一米六五's 六五): each is read once. Bounded: a numeral is at most six
+// characters of a 14-character alphabet, but nothing in a message is trusted to be few.
+const NUMERALS = new Map<string, number>()
+const NUMERALS_MAX = 4096
+function chineseNumeral (s: string): number {
   try {
     const n = new ChineseNumber(s).toInteger()
-    return Number.isFinite(n) ? n : undefined
+    return Number.isFinite(n) ? n : NaN
   } catch {
-    return undefined
+    return NaN
   }
 }
 

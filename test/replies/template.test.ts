@@ -14,4 +14,9 @@ describe('reply templates', () => {
   it('touches only lower-case names in braces', () => {
     expect(renderTemplate('{Size} {a-b} {} {size}', { size: 'M' })).toBe('{Size} {a-b} {} M')
   })
+
+  it('reads only the values it was given, never what every object inherits', () => {
+    expect(renderTemplate('{constructor} {to_string} {size}', { size: 'M' })).toBe('{constructor} {to_string} M')
+    expect(renderTemplate('没有占位符', { size: 'M' })).toBe('没有占位符')
+  })
 })
