@@ -55,7 +55,9 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): EmbeddedS
   const historyTtl = opts.historyTtlMs ?? DEFAULTS.historyTtlMs
   const historyMax = opts.historyMaxEntries ?? DEFAULTS.historyMaxEntries
   const clock = opts.clock ?? Date.now
-  const committed = new ExpiringMap<string, CommitResult>(idemTtl, clock) // shop:messageId → stored result
+  // shop:messageId → the stored result as JSON, as Redis keeps it: one string per message for the
+  // idempotency TTL, not an object graph that every major GC walks again (and each read a fresh copy)
+  const committed = new ExpiringMap<string, string>(idemTtl, clock)
   const convs = new ExpiringMap<string, Conv>(opts.conversationTtlMs ?? DEFAULTS.conversationTtlMs, clock)
   const chats = new ExpiringMap<string, HistoryEntry[]>(historyTtl, clock) // shop:conversation → kept history
   const deliveries = new ExpiringMap<string, Delivery>(historyTtl, clock) // shop:messageId → delivery
@@ -228,7 +230,7 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): EmbeddedS
 
     async getCommitted (shop, messageId) {
       const v = committed.get(k(shop, messageId))
-      return v ? { ...v, duplicate: true } : null
+      return v ? { ...(JSON.parse(v) as CommitResult), duplicate: true } : null
     },
 
     async getConversation (shop, conversationId, now) {
@@ -248,7 +250,7 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): EmbeddedS
     async commit (input: CommitInput): Promise<CommitResult> {
       const { shopId: shop, now } = input
       const idem = committed.get(k(shop, input.messageId))
-      if (idem) return { ...idem, duplicate: true }
+      if (idem) return { ...(JSON.parse(idem) as CommitResult), duplicate: true }
       purge(PURGE_PER_WRITE)
       // a lapsed claim is back in the queue before this message is placed, as in commit-1.lua
       expireClaims(shop, now)
@@ -314,9 +316,9 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): EmbeddedS
       }
       convs.set(key, conv)
       const botReplies = lines.filter((c) => c.role === 'bot').map((c) => c.text)
-      const result: CommitResult = { duplicate: false, body: structuredClone(input.body), ...(ref ? { ticket: ref } : {}), replies: botReplies }
-      committed.set(k(shop, input.messageId), result)
-      return { ...result, body: structuredClone(result.body), replies: [...botReplies] }
+      const result: CommitResult = { duplicate: false, body: input.body, ...(ref ? { ticket: ref } : {}), replies: botReplies }
+      committed.set(k(shop, input.messageId), JSON.stringify(result))
+      return result
     },
 
     async claim (shop, agentId, waitMs, now = Date.now(), signal) {
