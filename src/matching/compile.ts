@@ -42,8 +42,16 @@ export interface CompiledShop {
   entries: Entry[]
   /** the parts shared with shops of the same texts: holding it keeps them shared (see compileShop) */
   core: CompiledCore
+  /** the shop's own words (and built-in ones whose roles differ here), with what they mean */
   roles: Map<string, Role[]>
   automaton: KeywordAutomaton
+  /**
+   * the built-in marker and complaint words, one automaton shared by every shop with the same
+   * switches (~0.9 MB each before); a hit of one of `builtinSkip` is the shop's own automaton's to
+   * report (the shop also uses the word, or drops it), so it is not reported twice
+   */
+  builtin: BuiltinWords | undefined
+  builtinSkip: ReadonlySet<string>
   regexSet: RE2Set | undefined
   /** regexSet pattern index → entry index and compiled pattern (for positions) */
   regexOwners: Array<{ entry: number; pattern: RE2JS }>
@@ -69,6 +77,57 @@ const typoIndexes = new Interned<TypoIndex>()
 const patterns = new Interned<RE2JS>()
 const regexSets = new Interned<RE2Set>()
 const pattern = (p: string): RE2JS => patterns.get(p, () => RE2JS.compile(p))
+
+/** The built-in words of the clause reading and the complaint lexicon, in an automaton of their own. */
+export interface BuiltinWords {
+  automaton: KeywordAutomaton
+  roles: ReadonlyMap<string, readonly Role[]>
+}
+
+const builtins = new Interned<BuiltinWords>()
+
+/**
+ * The built-in words as a shop with these switches would add them, in the same order (complaints,
+ * then the markers kind by kind): the roles of a word only built-ins use are exactly what that shop's
+ * own automaton would have held. Built once per process per switch pair, shared by every shop.
+ */
+function builtinWords (markers: boolean, lexicon: boolean): BuiltinWords | undefined {
+  if (!markers && !lexicon) return undefined
+  return builtins.get(`${markers ? 'm' : ''}${lexicon ? 'l' : ''}`, () => {
+    const roles = new Map<string, Role[]>()
+    const add = (raw: string, role: Role): void => {
+      const key = ruleKey(raw)
+      if (key === '') return
+      const list = roles.get(key)
+      if (list) list.push(role)
+      else roles.set(key, [role])
+    }
+    if (lexicon) {
+      for (const k of COMPLAINT_LEXICON) add(k, ESCALATE)
+      for (const k of COMPLAINT_LEXICON_NOT) add(k, ESCALATE_NOT)
+    }
+    if (markers) {
+      for (const kind of MARKER_KINDS) {
+        if (kind === 'request_act') continue
+        for (const k of DEFAULT_MARKERS[kind]) add(k, { role: 'marker', kind })
+      }
+    }
+    return { automaton: new KeywordAutomaton([...roles.keys()]), roles }
+  })
+}
+
+const ESCALATE: Role = { role: 'escalate' }
+const ESCALATE_NOT: Role = { role: 'escalate_not' }
+
+function sameRoles (a: readonly Role[], b: readonly Role[]): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!
+    const y = b[i]!
+    if (x.role !== y.role || (x.role === 'marker' && x.kind !== (y as typeof x).kind)) return false
+  }
+  return true
+}
 
 /** What a compiled shop shares with every shop read from the same texts (all of it but the entries). */
 export type CompiledCore = Omit<CompiledShop, 'shop' | 'entries' | 'core'>
@@ -161,9 +220,25 @@ function compileCore (shop: ShopRules, entries: Entry[]): CompiledCore {
 
   const keys = [...roles.keys()]
   const correctable = keys.filter((k) => roles.get(k)!.some((r) => CORRECTABLE.has(r.role)))
+  // Every shop's roles are worked out in full as before; the words whose roles are the built-in
+  // automaton's own leave the shop's automaton, so it holds what is the shop's (~700 words of the
+  // demo shop, not ~1,850). A built-in word the shop also uses keeps its whole role list here.
+  const builtin = builtinWords(reading?.builtin !== false, shop.handoff.escalate.builtin_lexicon)
+  const own = builtin ? new Map<string, Role[]>() : roles
+  const builtinSkip = new Set<string>()
+  if (builtin) {
+    for (const [k, list] of roles) {
+      const shared = builtin.roles.get(k)
+      if (!shared || !sameRoles(list, shared)) own.set(k, list)
+    }
+    for (const k of builtin.roles.keys()) if (own.has(k) || !roles.has(k)) builtinSkip.add(k)
+  }
+  const ownKeys = builtin ? [...own.keys()] : keys
   return {
-    roles,
-    automaton: automata.get(digestOf(keys), () => new KeywordAutomaton(keys)),
+    roles: own,
+    automaton: automata.get(digestOf(ownKeys), () => new KeywordAutomaton(ownKeys)),
+    builtin,
+    builtinSkip,
     regexSet: regexSources.length > 0 ? regexSets.get(digestOf(regexSources), () => compileSet(regexSources)) : undefined,
     regexOwners,
     codePatterns,

@@ -105,12 +105,35 @@ export function analyse (shop: CompiledShop, text: { key: string; canonical: str
   return { key, canonical, escalate: roles.escalate, human: roles.human, ...fired, markers: roles.markers, figures }
 }
 
-/** Every keyword of the shop's automaton in the key, at a word boundary, with the roles it plays. */
+/**
+ * Every keyword of the shop's automaton and of the built-in words' automaton in the key, at a word
+ * boundary, with the roles it plays: in the order one automaton over both would give (by where the
+ * hit ends, the longer first where two end together), so nothing downstream can tell them apart.
+ */
 export function collectHits (shop: CompiledShop, key: string): Hit[] {
   const hits: Hit[] = []
-  for (const m of shop.automaton.matchInText(key)) {
-    if (!atBoundary(key, m.begin, m.end)) continue
-    hits.push({ keyword: m.keyword, begin: m.begin, end: m.end, roles: shop.roles.get(m.keyword) ?? [] })
+  const own = shop.automaton.matchInText(key)
+  const builtin = shop.builtin
+  if (!builtin) {
+    for (const m of own) if (atBoundary(key, m.begin, m.end)) hits.push({ keyword: m.keyword, begin: m.begin, end: m.end, roles: shop.roles.get(m.keyword) ?? [] })
+    return hits
+  }
+  const theirs = builtin.automaton.matchInText(key)
+  const skip = shop.builtinSkip
+  let i = 0
+  let j = 0
+  while (i < own.length || j < theirs.length) {
+    const a = own[i]
+    const b = theirs[j]
+    if (b && skip.has(b.keyword)) { j++; continue }
+    // same end and length would be the same word, which `skip` holds: the shop's wins
+    if (a && (!b || a.end < b.end || (a.end === b.end && a.begin <= b.begin))) {
+      i++
+      if (atBoundary(key, a.begin, a.end)) hits.push({ keyword: a.keyword, begin: a.begin, end: a.end, roles: shop.roles.get(a.keyword) ?? [] })
+    } else {
+      j++
+      if (atBoundary(key, b!.begin, b!.end)) hits.push({ keyword: b!.keyword, begin: b!.begin, end: b!.end, roles: builtin.roles.get(b!.keyword) ?? [] })
+    }
   }
   return hits
 }

@@ -15,6 +15,8 @@ import { shopOfPath } from '../../src/rules/watch.js'
 import { classifierFallback } from '../../src/matching/classifier.js'
 import { buildEngine } from '../../src/engine/engine.js'
 import { matchKey } from '../../src/matching/normalise.js'
+import { collectHits } from '../../src/matching/match.js'
+import { AhoCorasick } from '@monyone/aho-corasick'
 
 const temps: string[] = []
 const registries: RuleRegistry[] = []
@@ -188,5 +190,36 @@ describe('shared compiled parts', () => {
     const c = registry.get('shop-2')!.compiled
     expect(c.automaton).not.toBe(a.automaton)
     expect(reply(registry, 'shop-2', '老板在吗')).toBe(reply(registry, 'shop-0', '在吗'))
+    // the built-in marker and complaint words are one automaton for every shop, whatever its files
+    expect(c.builtin).toBeDefined()
+    expect(c.builtin).toBe(a.builtin)
+    expect(c.builtin!.automaton).toBe(a.builtin!.automaton)
+  })
+
+  it('a shop that shares no file still shares the built-in words; what it answers is what one automaton over all its words answered', async () => {
+    const dir = await shops(2)
+    await edit(join(dir, 'shop-1', 'shop.yaml'), 'keywords: [在吗, 你好, 有人吗]', 'keywords: [在吗, 你好, 有人吗, 发票]')
+    const registry = new RuleRegistry(dir)
+    await registry.reload()
+    const [a, b] = [registry.get('shop-0')!.compiled, registry.get('shop-1')!.compiled]
+    expect(b.automaton).not.toBe(a.automaton)
+    expect(b.builtin!.automaton).toBe(a.builtin!.automaton)
+    // the built-in words are not in the shop's own automaton, unless the shop uses them too
+    expect(a.roles.has(matchKey('怎么还'))).toBe(false)
+    expect(a.builtin!.roles.get(matchKey('怎么还'))).toEqual([{ role: 'marker', kind: 'anomaly' }])
+    // 发票 is an other-topic word, but shop-1 answers it: dropped from its built-ins, a keyword of its own
+    expect(b.builtinSkip.has('发票')).toBe(true)
+    expect(a.builtinSkip.has('发票')).toBe(false)
+    expect(b.roles.get('发票')).toEqual([expect.objectContaining({ role: 'kw' })])
+    for (const shop of [a, b]) {
+      const { shop: rules, entries, core } = shop
+      // the same shop compiled the way it was before: one automaton over its own and the built-in words
+      const keys = [...new Set([...shop.roles.keys(), ...[...shop.builtin!.roles.keys()].filter((k) => !shop.builtinSkip.has(k))])]
+      const roles = new Map(keys.map((k) => [k, shop.roles.get(k) ?? shop.builtin!.roles.get(k)!]))
+      const single = { ...shop, core, entries, shop: rules, roles, automaton: new AhoCorasick(keys), builtin: undefined, builtinSkip: new Set<string>() }
+      for (const text of ['我的快递怎么还没到啊 投诉', '发票怎么开', '不会给差评的 在吗', '退货运费谁出呢', '垃圾袋有吗']) {
+        expect(collectHits(shop, matchKey(text))).toEqual(collectHits(single, matchKey(text)))
+      }
+    }
   })
 })
