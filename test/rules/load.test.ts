@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest'
 import { mkdtemp, writeFile, mkdir, rm, symlink, utimes } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { loadRulesDir, formatProblem } from '../../src/rules/load.js'
+import { loadRulesDir, formatProblem, parseRuleFile } from '../../src/rules/load.js'
 import { DEMO_RULES, MINI_RULES } from '../helpers/build.js'
 
 async function dirWith (files: Record<string, string>): Promise<string> {
@@ -155,5 +155,19 @@ describe('loadRulesDir', () => {
     // the folder as a whole is the problem: no ":0" line for the operator to hunt for
     expect(problems.map(formatProblem)).toEqual([expect.stringMatching(/default shop "default" is defined both by the top-level \*\.yaml files and by the "default" folder/)])
     await rm(dir, { recursive: true })
+  })
+})
+
+describe('parseRuleFile and the environment', () => {
+  it('process.env is the real environment again after a parse, a broken file and a failing one alike', () => {
+    const env = process.env
+    const problems: Parameters<typeof parseRuleFile>[2] = []
+    expect(parseRuleFile('rules:\n  - id: a\n    intent: x\n    keywords: [包邮]\n    reply: 包邮哦\n', 'a.yaml', problems)).toBeDefined()
+    expect(process.env).toBe(env)
+    expect(parseRuleFile('rules: [\n', 'b.yaml', problems)).toBeUndefined()
+    expect(process.env).toBe(env)
+    expect(parseRuleFile('rules:\n  - id: a\n    intent: x\n', 'c.yaml', problems)).toBeUndefined()
+    expect(process.env).toBe(env)
+    expect(process.env.PATH).toBeDefined()
   })
 })
