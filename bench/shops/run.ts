@@ -3,6 +3,7 @@
  * started as a child process on them (embedded store, file watching on, as deployed), then
  *   - time to ready: spawn → /readyz 200 listing all N shops;
  *   - RSS when ready, and once the start-up check of every shop's examples (in the reload worker) is done;
+ *   - every shop's first message (shops of the first load compile on it), and RSS once all have answered;
  *   - one shop's reload among N: an operator's save to shop-(N/2) → its new reply served, while
  *     ordinary messages to another shop arrive every 10 ms (their latency, and the service's own
  *     event-loop delay from /metrics, before and during the reload).
@@ -168,6 +169,20 @@ const during = await traffic(async () => {
 const lagDuring = await lagMax()
 const last = (await (await fetch(`${url}/v1/rules/status`)).json() as { lastReload: { durationMs: number; changed?: string[] } }).lastReload
 
+// every shop's first message (a shop of the first load compiles on it), then what the process holds
+// once every shop has answered: the RSS a provider pays when all its shops are busy
+const firsts: number[] = []
+for (let i = 0; i < N; i++) {
+  const r = await message(`shop-${i}`, '包邮吗')
+  if (r.replies.length === 0) fail(`shop-${i} did not answer its first message`)
+  firsts.push(r.ms)
+}
+await sleep(500)
+const allRss = rssMb()
+// the reload worker stops after a minute idle (src/engine/reload-client.ts): what is left then
+await sleep(65_000)
+const idleRss = rssMb()
+
 const f = (x: number) => x.toFixed(1)
 console.log(`${N} shops (${MODE}), ${files.length} files each; node ${process.version}`)
 console.log(`ready (/readyz 200, all shops):   ${(readyMs / 1000).toFixed(2)} s`)
@@ -178,6 +193,9 @@ console.log(`RSS once checked:                 ${settledRss} MB (${perShop(settl
 console.log(`one shop's reload (save → served): ${Math.round(reloadMs)} ms (the reload itself ${last.durationMs} ms, recompiled: ${last.changed?.join(', ') ?? 'all'}; the watcher waits ~230 ms for the save to settle)`)
 console.log(`other shop's messages, before:    p50 ${f(pct(before, 0.5))} ms, p99 ${f(pct(before, 0.99))} ms, max ${f(Math.max(...before))} ms (${before.length}); event-loop max ${f(lagBefore)} ms`)
 console.log(`                 during reload:   p50 ${f(pct(during, 0.5))} ms, p99 ${f(pct(during, 0.99))} ms, max ${f(Math.max(...during))} ms (${during.length}); event-loop max ${f(lagDuring)} ms`)
+console.log(`every shop's first message:       p50 ${f(pct(firsts, 0.5))} ms, p99 ${f(pct(firsts, 0.99))} ms, max ${f(Math.max(...firsts))} ms (${firsts.length}, one after another)`)
+console.log(`RSS once every shop answered:     ${allRss} MB (${perShop(allRss)} KB per further shop), peak ${peakMb()} MB`)
+console.log(`… a minute later (worker stopped): ${idleRss} MB (${perShop(idleRss)} KB per further shop)`)
 proc.kill('SIGTERM')
 await new Promise((r) => proc.once('exit', r))
 rmSync(dir, { recursive: true, force: true })
