@@ -86,6 +86,15 @@ export interface BuiltinWords {
 
 const builtins = new Interned<BuiltinWords>()
 
+/** A word's role, under its normalised key (a word that normalises to nothing plays none). */
+function addRole (roles: Map<string, Role[]>, raw: string, role: Role): void {
+  const key = ruleKey(raw)
+  if (key === '') return
+  const list = roles.get(key)
+  if (list) list.push(role)
+  else roles.set(key, [role])
+}
+
 /**
  * The built-in words as a shop with these switches would add them, in the same order (complaints,
  * then the markers kind by kind): the roles of a word only built-ins use are exactly what that shop's
@@ -95,13 +104,7 @@ function builtinWords (markers: boolean, lexicon: boolean): BuiltinWords | undef
   if (!markers && !lexicon) return undefined
   return builtins.get(`${markers ? 'm' : ''}${lexicon ? 'l' : ''}`, () => {
     const roles = new Map<string, Role[]>()
-    const add = (raw: string, role: Role): void => {
-      const key = ruleKey(raw)
-      if (key === '') return
-      const list = roles.get(key)
-      if (list) list.push(role)
-      else roles.set(key, [role])
-    }
+    const add = (raw: string, role: Role): void => addRole(roles, raw, role)
     if (lexicon) {
       for (const k of COMPLAINT_LEXICON) add(k, ESCALATE)
       for (const k of COMPLAINT_LEXICON_NOT) add(k, ESCALATE_NOT)
@@ -157,13 +160,7 @@ function entriesOf (shop: ShopRules): Entry[] {
 
 function compileCore (shop: ShopRules, entries: Entry[]): CompiledCore {
   const roles = new Map<string, Role[]>()
-  const add = (raw: string, role: Role): void => {
-    const key = ruleKey(raw)
-    if (key === '') return
-    const list = roles.get(key)
-    if (list) list.push(role)
-    else roles.set(key, [role])
-  }
+  const add = (raw: string, role: Role): void => addRole(roles, raw, role)
   const regexSources: string[] = []
   const regexOwners: CompiledShop['regexOwners'] = []
   const codePatterns = new Map<number, RE2JS>()
