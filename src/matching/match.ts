@@ -2,6 +2,7 @@
  * Finds what a message asks: one pass of the keyword automaton and one of the regex set over the
  * normalised text, then per rule the hits, vetoes and specificity. Pure: no I/O, no randomness.
  */
+import type { KeywordMatch } from './automaton.js'
 import type { CompiledShop, Entry, Role } from './compile.js'
 import { extractMeasurements, type Measurements } from './measurements.js'
 import type { MarkerHit } from './reading.js'
@@ -114,11 +115,7 @@ export function collectHits (shop: CompiledShop, key: string): Hit[] {
   const hits: Hit[] = []
   const own = shop.automaton.matchInText(key)
   const builtin = shop.builtin
-  if (!builtin) {
-    for (const m of own) if (atBoundary(key, m.begin, m.end)) hits.push({ keyword: m.keyword, begin: m.begin, end: m.end, roles: shop.roles.get(m.keyword) ?? [] })
-    return hits
-  }
-  const theirs = builtin.automaton.matchInText(key)
+  const theirs = builtin ? builtin.automaton.matchInText(key) : NO_MATCHES
   const skip = shop.builtinSkip
   let i = 0
   let j = 0
@@ -127,16 +124,15 @@ export function collectHits (shop: CompiledShop, key: string): Hit[] {
     const b = theirs[j]
     if (b && skip.has(b.keyword)) { j++; continue }
     // same end and length would be the same word, which `skip` holds: the shop's wins
-    if (a && (!b || a.end < b.end || (a.end === b.end && a.begin <= b.begin))) {
-      i++
-      if (atBoundary(key, a.begin, a.end)) hits.push({ keyword: a.keyword, begin: a.begin, end: a.end, roles: shop.roles.get(a.keyword) ?? [] })
-    } else {
-      j++
-      if (atBoundary(key, b!.begin, b!.end)) hits.push({ keyword: b!.keyword, begin: b!.begin, end: b!.end, roles: builtin.roles.get(b!.keyword) ?? [] })
-    }
+    const ours = a !== undefined && (!b || a.end < b.end || (a.end === b.end && a.begin <= b.begin))
+    const m = ours ? a : b!
+    if (ours) i++
+    else j++
+    if (atBoundary(key, m.begin, m.end)) hits.push({ keyword: m.keyword, begin: m.begin, end: m.end, roles: (ours ? shop.roles : builtin!.roles).get(m.keyword) ?? [] })
   }
   return hits
 }
+const NO_MATCHES: readonly KeywordMatch[] = []
 
 /** Regexes: one pass of the set, then positions only for the few that matched; by entry index. */
 export function collectRegexHits (shop: CompiledShop, key: string): Map<number, RegexHit[]> {

@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import { RE2JS } from 're2js'
 import { MARKER_KINDS } from '../matching/markers.js'
+import { memo } from '../matching/shared.js'
 import { channelsSchema, type ChannelSettings } from '../channels/settings.js'
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty')
@@ -15,29 +16,26 @@ const intent = z.string().regex(/^[a-z][a-z0-9_]*$/, 'use lower-case letters, di
 const replyText = z.union([nonEmpty, z.array(nonEmpty).min(1)])
 const examples = z.array(z.union([nonEmpty, z.number().transform(String)])).default([])
 
+/** verdicts kept per pattern and per time zone (operators' edits add new ones over a process's life) */
+const CHECKED_MAX = 10_000
+
 /**
  * RE2 syntax only, checked when the file loads so a bad pattern never reaches the hot path. The
  * verdict is kept per pattern: 1,000 shops hold mostly the same patterns, each compiled once to check.
  */
 const re2Pattern = z.string().min(1).superRefine((p, ctx) => {
   const error = re2Error(p)
-  if (error !== undefined) ctx.addIssue({ code: 'custom', message: `not a valid RE2 pattern (no lookaround or backreferences): ${error}` })
+  if (error !== null) ctx.addIssue({ code: 'custom', message: `not a valid RE2 pattern (no lookaround or backreferences): ${error}` })
 })
-const re2Checked = new Map<string, string | undefined>()
-function re2Error (p: string): string | undefined {
-  if (re2Checked.has(p)) return re2Checked.get(p)
-  let error: string | undefined
+/** the compiler's message, null for a valid pattern (memo: null is a result, undefined is not) */
+const re2Error = memo((p: string): string | null => {
   try {
     RE2JS.compile(p)
+    return null
   } catch (err) {
-    error = (err as Error).message
+    return (err as Error).message
   }
-  if (re2Checked.size >= CHECKED_MAX) re2Checked.clear()
-  re2Checked.set(p, error)
-  return error
-}
-/** bounds the per-text verdicts kept (operators' edits add patterns and zones over a process's life) */
-const CHECKED_MAX = 10_000
+}, CHECKED_MAX)
 
 const range = z.tuple([z.number(), z.number()]).refine(([a, b]) => a <= b, 'range must be [low, high] with low <= high')
 
@@ -143,16 +141,9 @@ export const handoffSchema = z.strictObject({
   }).default({ keywords: [], reply: '非常抱歉给您带来不好的体验，已为您优先转接主管处理~', builtin_lexicon: true, not: [] })
 })
 
-const zonesChecked = new Map<string, boolean>()
-function knownZone (tz: string): boolean {
-  let known = zonesChecked.get(tz)
-  if (known === undefined) {
-    try { new Intl.DateTimeFormat('en', { timeZone: tz }); known = true } catch { known = false }
-    if (zonesChecked.size >= CHECKED_MAX) zonesChecked.clear()
-    zonesChecked.set(tz, known)
-  }
-  return known
-}
+const knownZone = memo((tz: string): boolean => {
+  try { new Intl.DateTimeFormat('en', { timeZone: tz }); return true } catch { return false }
+}, CHECKED_MAX)
 
 export const hoursSchema = z.strictObject({
   timezone: z.string().refine(knownZone, 'unknown IANA time zone (e.g. Asia/Shanghai)').default('Asia/Shanghai'),
