@@ -83,22 +83,21 @@ function bareWeight (n: number | undefined): number | undefined {
 const BARE = /(?<![\d.\-~～减满¥￥$#])(\d{2,3})(?![\d.]|\s*[-~～减元块件天号个折%]|\s*(?:rmb|cm|kg|m|斤|米|公斤|厘米|块钱|小时|分钟))/g
 
 export function extractMeasurements (text: string): Measurements {
-  const out: Measurements = {}
   const left = { rest: text }
-  out.heightCm = take(left, HEIGHT_PATTERNS, HEIGHT_RANGE)
-  out.weightJin = take(left, WEIGHT_PATTERNS, WEIGHT_RANGE)
-  if (out.heightCm === undefined || out.weightJin === undefined) {
+  let heightCm = take(left, HEIGHT_PATTERNS, HEIGHT_RANGE)
+  let weightJin = take(left, WEIGHT_PATTERNS, WEIGHT_RANGE)
+  if (heightCm === undefined || weightJin === undefined) {
     for (const m of left.rest.matchAll(BARE)) {
       const n = Number(m[1])
-      if (out.heightCm === undefined && n >= 130 && n <= 200) { out.heightCm = n; continue }
-      if (out.weightJin === undefined) {
-        const w = bareWeight(n)
-        if (w !== undefined) out.weightJin = w
-      }
+      if (heightCm === undefined && n >= 130 && n <= 200) { heightCm = n; continue }
+      if (weightJin === undefined) weightJin = bareWeight(n)
     }
   }
-  if (out.heightCm === undefined) delete out.heightCm
-  if (out.weightJin === undefined) delete out.weightJin
+  // built with only what was read, rather than emptied with `delete` (which turns the object, read
+  // again by every size chart, into a slow dictionary)
+  const out: Measurements = {}
+  if (heightCm !== undefined) out.heightCm = heightCm
+  if (weightJin !== undefined) out.weightJin = weightJin
   return out
 }
 

@@ -103,8 +103,49 @@ const CONJOINING_JAMO = /[\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff]/g
 // either of the two above: one scan tells that neither replace has anything to do (nearly always)
 const DESCRIPTION_OR_JAMO = /[\u2ff0-\u2fff\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff]/
 
+/**
+ * NFKC and lower case, for a text all of whose characters are in the ranges buyers mostly type: ASCII,
+ * the CJK ideographs, CJK and general punctuation that NFKC leaves as they are, and the full-width
+ * forms, which NFKC maps to ASCII (，→ , and Ａ → A, U+3000 → space). None of them composes with
+ * another, so the text folds character by character; anything else (emoji, kana, accents, ligatures)
+ * returns undefined and goes through String#normalize. The normaliser was a fifth of normalising a
+ * message; test/matching/normalise.test.ts checks every character of the table against it.
+ */
+export function foldCommon (text: string): string | undefined {
+  let wide = false
+  let upper = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c < 0x80) { if (c >= 0x41 && c <= 0x5a) upper = true; continue }
+    const kind = FOLD[c]!
+    if (kind === 1) continue
+    if (kind === 2) { wide = true; continue }
+    return undefined
+  }
+  const unwidened = wide ? text.replace(WIDE, narrow) : text
+  return upper || wide ? unwidened.toLowerCase() : unwidened
+}
+const WIDE = /[\uff01-\uff5e\u3000]/g
+const narrow = (ch: string): string => (ch === '\u3000' ? ' ' : String.fromCharCode(ch.charCodeAt(0) - 0xfee0))
+/** Per BMP code unit: 1 NFKC and lower case leave it as it is, 2 a full-width form; 0 ask the normaliser. */
+const FOLD = ((): Uint8Array => {
+  const table = new Uint8Array(0x10000)
+  for (let c = 0x4e00; c <= 0x9fff; c++) table[c] = 1
+  // punctuation ranges, each character kept only where the normaliser agrees (〶 and 〸 are mapped);
+  // U+302A–302F are combining tone marks, which reorder: not in the table
+  for (const [from, to] of [[0x2010, 0x2027], [0x3001, 0x3029], [0x3030, 0x303f]] as const) {
+    for (let c = from; c <= to; c++) {
+      const s = String.fromCharCode(c)
+      if (s.normalize('NFKC') === s && s.toLowerCase() === s) table[c] = 1
+    }
+  }
+  for (let c = 0xff01; c <= 0xff5e; c++) table[c] = 2
+  table[0x3000] = 2
+  return table
+})()
+
 export function canonical (text: string): string {
-  const folded = text.normalize('NFKC').toLowerCase()
+  const folded = foldCommon(text) ?? text.normalize('NFKC').toLowerCase()
   const lowered = DESCRIPTION_OR_JAMO.test(folded) ? folded.replace(IDEOGRAPHIC_DESCRIPTION, '').replace(CONJOINING_JAMO, ' ') : folded
   return NON_ASCII.test(lowered) && mayConvert(lowered) ? fromHk(fromT(lowered)) : lowered
 }

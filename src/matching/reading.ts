@@ -138,11 +138,12 @@ export function readClauses (input: ReadInput): Reading {
     const imagined = conditions.length > 0
     const hasState = firstOf(real, 'state') !== undefined || (!imagined && ENDS_PERFECTIVE.test(text))
 
-    const waited = imagined ? null : WAITED.exec(text)
+    // both patterns need a character most clauses lack: one scan for it spares the regex
+    const waited = imagined || !text.includes('了') ? null : WAITED.exec(text)
     const decided = firstOf(real, 'dispute') ?? firstOf(real, 'anomaly') ?? (waited ? { kind: 'anomaly' as const, keyword: waited[0] } : undefined)
     const request = requestIn(key, real, acts, end)
     const chase = real.find((h) => h.kind === 'chase' && (!h.keyword.startsWith('了') || CLAUSE_TAIL.test(key.slice(h.end, end)))) ??
-      (!imagined && ENDS_NOT_YET.test(text) ? { keyword: '没有' } : undefined)
+      (!imagined && text.includes('没') && ENDS_NOT_YET.test(text) ? { keyword: '没有' } : undefined)
     if (firstOf(inClause, 'future')) {
       clause.act = 'feedback'
       clause.by = firstOf(inClause, 'future')!.keyword

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest'
 import fc from 'fast-check'
 import * as OpenCC from 'opencc-js'
 import { readFileSync } from 'node:fs'
-import { normalise, matchKey, canonical, hasWords, mayConvert, toSimplified } from '../../src/matching/normalise.js'
+import { normalise, matchKey, canonical, foldCommon, hasWords, mayConvert, toSimplified } from '../../src/matching/normalise.js'
 
 describe('normalise', () => {
   it.each([
@@ -43,6 +43,34 @@ describe('normalise', () => {
       const k = matchKey(s)
       expect(matchKey(k)).toBe(k)
     }), { numRuns: 300 })
+  })
+
+  describe('folds common text without the normaliser, as NFKC and lower case would', () => {
+    const slow = (t: string) => t.normalize('NFKC').toLowerCase()
+    it('agrees on every character it folds itself, and leaves the rest to the normaliser', () => {
+      let folded = 0
+      for (let c = 0; c < 0x10000; c++) {
+        if (c >= 0xd800 && c <= 0xdfff) continue
+        const ch = String.fromCharCode(c)
+        const f = foldCommon(ch)
+        if (f === undefined) continue
+        folded++
+        expect(f, c.toString(16)).toBe(slow(ch))
+      }
+      // ASCII, the CJK ideographs, the full-width forms and the punctuation buyers type
+      expect(folded).toBeGreaterThan(21_000)
+      expect(foldCommon('在吗😭')).toBeUndefined()
+      expect(foldCommon('café')).toBeUndefined()
+      expect(foldCommon('e\u0301')).toBeUndefined()
+    })
+
+    it('agrees on any text of those characters', () => {
+      const common = fc.constantFrom(...'Aa Zz09，。？！：；“”‘’（）【】《》「」、～　ＸＬｃｍ１６５在吗发货退换尺码…—-'.split(''))
+      fc.assert(fc.property(fc.array(common, { maxLength: 30 }), (chars) => {
+        const t = chars.join('')
+        expect(foldCommon(t) ?? slow(t)).toBe(slow(t))
+      }), { numRuns: 500 })
+    })
   })
 
   describe('skips OpenCC only where it would change nothing', () => {
