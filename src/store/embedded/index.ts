@@ -158,12 +158,17 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): EmbeddedS
     return t
   }
 
-  /** The conversation's kept history: bounded in length, expiring historyTtl after its last line. */
-  const remember = (shop: string, conversationId: string, lines: HistoryEntry[]) => {
+  /** The conversation's kept history: bounded in length, expiring historyTtl after its last line.
+   *  Each line copied once (without the input-only offline wording), tagged with its ticket. */
+  const remember = (shop: string, conversationId: string, lines: readonly ChatEntry[], ticketId: string | undefined) => {
     if (lines.length === 0) return
     const key = k(shop, conversationId)
     const list = chats.get(key) ?? []
-    for (const l of lines) { const { offline: _o, ...rest } = l; list.push(rest) }
+    for (const l of lines) {
+      const { offline: _o, ...rest } = l as HistoryEntry
+      if (ticketId !== undefined) rest.ticketId = ticketId
+      list.push(rest)
+    }
     if (list.length > historyMax) list.splice(0, list.length - historyMax)
     chats.set(key, list)
   }
@@ -220,6 +225,20 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): EmbeddedS
     return e
   }
 
+  const recordOf = (shop: string, messageId: string): CommitResult | null => {
+    const v = committed.get(k(shop, messageId))
+    return v ? { ...(JSON.parse(v) as CommitResult), duplicate: true } : null
+  }
+  /** A copy of the conversation's state (its buyer id left out, a lapsed question dropped). */
+  const stateOf = (shop: string, conversationId: string, now: number): ConversationState => {
+    expireClaims(shop, now)
+    const c = convs.get(k(shop, conversationId))
+    if (!c) return {}
+    const { buyerId: _b, ...state } = c
+    if (state.pending && state.pending.until <= now) delete state.pending
+    return state
+  }
+
   return {
     kind: 'embedded',
 
@@ -228,28 +247,19 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): EmbeddedS
       replies: replies.size, unmatchedDays: unmatched.size, preferences: prefer.size, requeuedLists: requeued.size
     }),
 
-    async getCommitted (shop, messageId) {
-      const v = committed.get(k(shop, messageId))
-      return v ? { ...(JSON.parse(v) as CommitResult), duplicate: true } : null
-    },
+    async getCommitted (shop, messageId) { return recordOf(shop, messageId) },
 
-    async getConversation (shop, conversationId, now) {
-      expireClaims(shop, now)
-      const c = convs.get(k(shop, conversationId))
-      if (!c) return {}
-      const { buyerId: _b, ...state } = c
-      if (state.pending && state.pending.until <= now) delete state.pending
-      return { ...state }
-    },
+    async getConversation (shop, conversationId, now) { return stateOf(shop, conversationId, now) },
 
     async receive (shop, messageId, conversationId, now) {
-      const committed = await this.getCommitted(shop, messageId)
-      return committed ? { committed, state: {} } : { committed: null, state: await this.getConversation(shop, conversationId, now) }
+      const record = recordOf(shop, messageId)
+      return record ? { committed: record, state: {} } : { committed: null, state: stateOf(shop, conversationId, now) }
     },
 
     async commit (input: CommitInput): Promise<CommitResult> {
       const { shopId: shop, now } = input
-      const idem = committed.get(k(shop, input.messageId))
+      const idemKey = k(shop, input.messageId)
+      const idem = committed.get(idemKey)
       if (idem) return { ...(JSON.parse(idem) as CommitResult), duplicate: true }
       purge(PURGE_PER_WRITE)
       // a lapsed claim is back in the queue before this message is placed, as in commit-1.lua
@@ -267,7 +277,7 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): EmbeddedS
       let open = conv.ticket ? ticketOf(shop, conv.ticket.id) : undefined
       if (conv.ticket && !open) delete conv.ticket
       if (open && !input.handoff) open.chat.push(...input.chat)
-      if (!input.handoff) remember(shop, input.conversationId, input.chat.map((c) => (open ? { ...c, ticketId: open.id } : { ...c })))
+      if (!input.handoff) remember(shop, input.conversationId, input.chat, open?.id)
       if (input.handoff) {
         const s = index(shop)
         let created = false
@@ -302,7 +312,7 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): EmbeddedS
           return { ...entry, text: renderTemplate(text, vars) }
         })
         open.chat.push(...lines)
-        remember(shop, input.conversationId, lines.map((c) => ({ ...c, ticketId: open!.id })))
+        remember(shop, input.conversationId, lines, open.id)
         wake.emit(shop)
       }
       if (input.unmatched) {
@@ -317,7 +327,7 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): EmbeddedS
       convs.set(key, conv)
       const botReplies = lines.filter((c) => c.role === 'bot').map((c) => c.text)
       const result: CommitResult = { duplicate: false, body: input.body, ...(ref ? { ticket: ref } : {}), replies: botReplies }
-      committed.set(k(shop, input.messageId), JSON.stringify(result))
+      committed.set(idemKey, JSON.stringify(result))
       return result
     },
 
@@ -422,7 +432,7 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): EmbeddedS
       const messageId = input.messageId ?? randomUUID()
       const line: ChatEntry = { role: 'agent', text: input.text, at: now, messageId, agentId }
       t.chat.push(line)
-      remember(shop, t.conversationId, [{ ...line, ticketId: id }])
+      remember(shop, t.conversationId, [line], id)
       deliveries.set(k(shop, messageId), { status: 'queued', at: now, attempts: 0 })
       // the platforms' figure: time from the handoff to the first human answer
       if (t.firstReplyAt === undefined) {

@@ -70,6 +70,9 @@ export class ZSet {
 
   /** up to `limit` members with min <= score <= max, in order (ZRANGEBYSCORE ... LIMIT 0 limit) */
   rangeByScore (min: number, max: number, limit = Infinity): string[] {
+    // nothing as low as max (no lapsed claim, nothing a day old: nearly every call) needs no tree walk
+    const front = this.tree.front()
+    if (front === undefined || front[0] > max) return []
     return this.collect(this.tree.lowerBound([min, '']), min, max, limit)
   }
 
