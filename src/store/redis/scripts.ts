@@ -32,7 +32,11 @@ export const SCRIPT_CONSTANTS = {
   /** the channel of a conversation that never named one (src/store/ticket-order.ts) */
   DEFAULT_CHANNEL,
   /** chat entries per ticket in a desk's queue list: enough to find the buyer's latest line */
-  QUEUE_CHAT_TAIL: 4
+  QUEUE_CHAT_TAIL: 4,
+  /** example texts kept per unanswered question and day (GET /v1/analytics/unmatched) */
+  UNMATCHED_EXAMPLES: 5,
+  /** the 24-hour window of created tickets is trimmed every this many tickets (it is read by score) */
+  CREATED_TRIM_EVERY: 32
 } as const
 
 export const SCRIPT_NAMES = ['receive', 'commit', 'conversation', 'claim', 'heartbeat', 'resolve', 'release', 'ticket', 'stats', 'reply', 'delivery', 'replystats', 'queue', 'pick', 'requeued'] as const

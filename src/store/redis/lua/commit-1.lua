@@ -66,7 +66,7 @@ if not tonumber(last_seen_at) then return bad('lastSeenAt is not a number') end
 if not (idem_ttl and conv_ttl and claim_timeout and analytics_ttl and history_ttl and history_max) then
   return bad('a TTL, the claim timeout or the history length is not a number')
 end
-if not pcall(cjson.decode, body_json) then return bad('the body is not JSON') end
+-- the body is not decoded: the store writes it with JSON.stringify and only ever concatenates it
 if pending_mode == 'set' and not pcall(cjson.decode, pending_json) then return bad('the pending question is not JSON') end
 if handoff_reason ~= '' and handoff_priority ~= URGENT and handoff_priority ~= NORMAL then
   return bad('the handoff priority is neither urgent nor normal')
@@ -74,17 +74,21 @@ end
 
 if must_settle then settle(claim_timeout) end
 
+-- Each command a script calls costs more than the command itself (the call into Redis and the
+-- reply back into Lua): the conversation is read with one HMGET and written with one HSET at the end
+-- (conv_fields), the ticket hash with one HSET, and trims run only when there is something to trim.
 local conv = base .. 'conv:' .. conversation_id
-redis.call('HSET', conv, 'lastSeenAt', last_seen_at, 'buyerId', buyer_id)
-if channel ~= '' then redis.call('HSET', conv, 'channel', channel) end
-if pending_mode == 'clear' then redis.call('HDEL', conv, 'pending')
-elseif pending_mode == 'set' then redis.call('HSET', conv, 'pending', pending_json) end
-
-local ticket = redis.call('HGET', conv, 'ticketId')
+local ticket, last_agent = unpack(redis.call('HMGET', conv, 'ticketId', 'lastAgentId'))
+if last_agent == '' then last_agent = false end
 if ticket and redis.call('EXISTS', base .. 'ticket:' .. ticket) == 0 then
   redis.call('HDEL', conv, 'ticketId', 'ticketStatus', 'agentId')
   ticket = false
 end
+local conv_fields = { 'lastSeenAt', last_seen_at, 'buyerId', buyer_id }
+local function conv_set(field, value) conv_fields[#conv_fields + 1] = field; conv_fields[#conv_fields + 1] = value end
+if channel ~= '' then conv_set('channel', channel) end
+if pending_mode == 'clear' then redis.call('HDEL', conv, 'pending')
+elseif pending_mode == 'set' then conv_set('pending', pending_json) end
 
 -- The holding reply names the queue position ({position}) and the agents online ({agents}); with
 -- nobody online the buyer is told so instead (the entry's `offline` wording).
@@ -100,33 +104,41 @@ end
 -- chat from this one. Returns the bot's lines as recorded: the replies.
 local function record_chat(id, position, agents)
   local chat, lines, replies = {}, {}, {}
+  local tag = id and (',"ticketId":' .. cjson.encode(id) .. '}')
   for _, entry in ipairs(entries) do
     local e, json = entry.e, entry.json
+    local as_sent = e.offline == nil
     if e.role == 'bot' then
       if position then
         e.text = fill(e, position, agents)
         e.offline = nil
         json = cjson.encode(e)
+        as_sent = true
       end
       replies[#replies + 1] = e.text
     end
     chat[#chat + 1] = json
-    e.offline = nil
-    if id then e.ticketId = id end
-    lines[#lines + 1] = cjson.encode(e)
+    if as_sent then
+      -- the entry as recorded, its ticket appended to the object: no second encoding
+      lines[#lines + 1] = tag and (string.sub(json, 1, -2) .. tag) or json
+    else
+      e.offline = nil
+      if id then e.ticketId = id end
+      lines[#lines + 1] = cjson.encode(e)
+    end
   end
   if #lines > 0 then
     if id then redis.call('RPUSH', base .. 'chat:' .. id, unpack(chat)) end
     local history = base .. 'history:' .. conversation_id
-    redis.call('RPUSH', history, unpack(lines))
-    redis.call('LTRIM', history, -history_max, -1)
+    if redis.call('RPUSH', history, unpack(lines)) > history_max then redis.call('LTRIM', history, -history_max, -1) end
     redis.call('PEXPIRE', history, history_ttl)
   end
   return replies
 end
 
 -- A new entry at the tail of the priority's stream, in the claim order and among the fresh
--- (never delivered) tickets that settle() watches for a desk's XREADGROUP.
+-- (never delivered) tickets that settle() watches for a desk's XREADGROUP. Returns the ticket hash's
+-- queue fields, for the caller's one HSET (after its own fields), and the sequence number.
 local function enqueue(id, priority, preferred)
   local seq = redis.call('INCR', base .. 'seq')
   local score = (priority == URGENT and 0 or 1) * PRIORITY_BAND + seq
@@ -138,7 +150,6 @@ local function enqueue(id, priority, preferred)
     redis.call('XGROUP', 'CREATE', stream, GROUP, '0', 'MKSTREAM')
     entry = redis.call('XADD', stream, '*', unpack(fields))
   end
-  redis.call('HSET', base .. 'ticket:' .. id, 'priority', priority, 'score', score, 'stream', stream, 'entry', entry, 'delivered', '0')
   -- the agent who served this buyer last gets it first when they claim (claim-1.lua)
   if preferred then
     redis.call('ZADD', base .. 'prefer:' .. preferred, score, id)
@@ -146,6 +157,13 @@ local function enqueue(id, priority, preferred)
   end
   redis.call('ZADD', base .. 'waiting', score, id)
   redis.call('ZADD', base .. 'fresh', score, id)
+  return { 'priority', priority, 'score', score, 'stream', stream, 'entry', entry, 'delivered', '0' }, seq
+end
+
+-- Appends a field list to another (the ticket's own fields, then enqueue's).
+local function joined(a, b)
+  for _, v in ipairs(b) do a[#a + 1] = v end
+  return a
 end
 
 local ref, replies = nil, nil
@@ -153,17 +171,16 @@ if handoff_reason ~= '' then
   local created, priority, reason = false, nil, nil
   if not ticket then
     ticket, priority, reason, created = new_ticket_id, handoff_priority, handoff_reason, true
-    local last_agent = redis.call('HGET', conv, 'lastAgentId')
-    if last_agent == '' then last_agent = false end
-    local t = base .. 'ticket:' .. ticket
-    redis.call('HSET', t, 'id', ticket, 'conversationId', conversation_id, 'buyerId', buyer_id,
-      'reason', reason, 'status', 'waiting', 'createdAt', now)
-    if last_agent then redis.call('HSET', t, 'preferred', last_agent) end
-    enqueue(ticket, priority, last_agent)
+    local own = { 'id', ticket, 'conversationId', conversation_id, 'buyerId', buyer_id,
+      'reason', reason, 'status', 'waiting', 'createdAt', now }
+    if last_agent then own[#own + 1] = 'preferred'; own[#own + 1] = last_agent end
+    local queued, seq = enqueue(ticket, priority, last_agent)
+    redis.call('HSET', base .. 'ticket:' .. ticket, unpack(joined(own, queued)))
     redis.call('ZADD', base .. 'waiting-since', now, ticket)
     redis.call('ZADD', base .. 'created', now, ticket)
-    redis.call('ZREMRANGEBYSCORE', base .. 'created', '-inf', now - DAY_MS)
-    redis.call('HSET', conv, 'ticketId', ticket, 'ticketStatus', 'waiting', 'agentId', '')
+    -- the day's window is read by score (stats-1.lua), so entries a day old are dropped in batches
+    if seq % CREATED_TRIM_EVERY == 0 then redis.call('ZREMRANGEBYSCORE', base .. 'created', '-inf', now - DAY_MS) end
+    conv_set('ticketId', ticket); conv_set('ticketStatus', 'waiting'); conv_set('agentId', '')
   else
     local t = base .. 'ticket:' .. ticket
     local status, old_stream, old_entry, preferred, claimed_at
@@ -178,8 +195,8 @@ if handoff_reason ~= '' then
         redis.call('XACK', old_stream, GROUP, old_entry)
         redis.call('XDEL', old_stream, old_entry)
         priority, reason = URGENT, handoff_reason
-        redis.call('HSET', t, 'reason', reason)
-        enqueue(ticket, priority, (preferred and not claimed_at) and preferred or false)
+        local queued = enqueue(ticket, priority, (preferred and not claimed_at) and preferred or false)
+        redis.call('HSET', t, 'reason', reason, unpack(queued))
       end
     end
   end
@@ -198,11 +215,11 @@ if unmatched_key ~= '' then
   redis.call('EXPIRE', day, analytics_ttl)
   local examples = day .. ':ex:' .. unmatched_key
   redis.call('LREM', examples, 0, unmatched_text)
-  redis.call('LPUSH', examples, unmatched_text)
-  redis.call('LTRIM', examples, 0, 4)
+  if redis.call('LPUSH', examples, unmatched_text) > UNMATCHED_EXAMPLES then redis.call('LTRIM', examples, 0, UNMATCHED_EXAMPLES - 1) end
   redis.call('EXPIRE', examples, analytics_ttl)
 end
 
+redis.call('HSET', conv, unpack(conv_fields))
 redis.call('PEXPIRE', conv, conv_ttl)
 local quoted = {}
 for i, r in ipairs(replies) do quoted[i] = cjson.encode(r) end
