@@ -27,22 +27,27 @@ export function answerRule (rule: Rule, pick: Pick): Answer {
   return { text: pick(rule.reply ?? ''), handoff: rule.handoff, outcome: 'reply' }
 }
 
+/** The placeholders of a size chart's replies (docs: rules/size.yaml). */
+interface SizeVars { height_cm?: number; weight_jin?: number; size?: string; height_size?: string; weight_size?: string; [name: string]: string | number | undefined }
+
 /** `found`: the figures read from this message (src/matching/match.ts `readFigures`). */
 export function answerSize (chart: SizeChart, found: Measurements, now: number, pending?: PendingAsk): Answer {
   // figures given earlier in the conversation (height first, weight next message) still count
   const heightCm = found.heightCm ?? (pending?.ruleId === chart.id ? pending.heightCm : undefined)
   const weightJin = found.weightJin ?? (pending?.ruleId === chart.id ? pending.weightJin : undefined)
   const advice = recommendSize(chart.rows, { heightCm, weightJin })
-  const vars = { height_cm: heightCm, weight_jin: weightJin }
+  // one object of one shape for every reply (a spread of a smaller one into it was an eighth of
+  // answering a size question); the placeholders a reply does not use are left undefined
+  const vars: SizeVars = { height_cm: heightCm, weight_jin: weightJin, size: undefined, height_size: undefined, weight_size: undefined }
   switch (advice.kind) {
     case 'fit':
-      return { text: renderTemplate(chart.reply, { ...vars, size: advice.size }), pending: null, outcome: 'fit' }
+      vars.size = advice.size
+      return { text: renderTemplate(chart.reply, vars), pending: null, outcome: 'fit' }
     case 'between':
-      return {
-        text: renderTemplate(chart.between_reply ?? chart.reply, { ...vars, size: advice.size, height_size: advice.heightSize, weight_size: advice.weightSize }),
-        pending: null,
-        outcome: 'between'
-      }
+      vars.size = advice.size
+      vars.height_size = advice.heightSize
+      vars.weight_size = advice.weightSize
+      return { text: renderTemplate(chart.between_reply ?? chart.reply, vars), pending: null, outcome: 'between' }
     case 'out_of_range':
       return { text: renderTemplate(chart.out_of_range_reply, vars), handoff: true, pending: null, outcome: 'out_of_range' }
     case 'need':
