@@ -266,7 +266,11 @@ function analyseWithTypos (engine: ShopEngine, norm: { key: string; canonical: s
   if (corrected === undefined) return first
   const second = analyse(engine.compiled, { key: corrected, canonical: norm.canonical }, first.figures)
   if (second.candidates.length === 0 && second.escalate.length === 0 && second.human.length === 0) return first
-  return { ...second, key: norm.key, correctedKey: corrected, candidates: second.candidates.map((c) => ({ ...c, method: 'pinyin' as const })) }
+  // `second` and its candidates are this call's own: marked in place rather than copied by spread
+  second.key = norm.key
+  second.correctedKey = corrected
+  for (const c of second.candidates) c.method = 'pinyin'
+  return second
 }
 
 interface Chosen extends Candidate { score?: number }

@@ -122,11 +122,21 @@ export function foldCommon (text: string): string | undefined {
     if (kind === 2) { wide = true; continue }
     return undefined
   }
-  const unwidened = wide ? text.replace(WIDE, narrow) : text
+  const unwidened = wide ? narrowed(text) : text
   return upper || wide ? unwidened.toLowerCase() : unwidened
 }
-const WIDE = /[\uff01-\uff5e\u3000]/g
-const narrow = (ch: string): string => (ch === '\u3000' ? ' ' : String.fromCharCode(ch.charCodeAt(0) - 0xfee0))
+/** The full-width forms as ASCII (U+3000 as a space), the rest as it is. */
+function narrowed (text: string): string {
+  let out = ''
+  let from = 0
+  for (let i = 0; i < text.length; i++) {
+    if (FOLD[text.charCodeAt(i)] !== 2) continue
+    const c = text.charCodeAt(i)
+    out += text.slice(from, i) + (c === 0x3000 ? ' ' : String.fromCharCode(c - 0xfee0))
+    from = i + 1
+  }
+  return out + text.slice(from)
+}
 /** Per BMP code unit: 1 NFKC and lower case leave it as it is, 2 a full-width form; 0 ask the normaliser. */
 const FOLD = ((): Uint8Array => {
   const table = new Uint8Array(0x10000)
