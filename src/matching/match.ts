@@ -83,7 +83,9 @@ const PRICE_CONTEXT = /(?:[满减¥￥$]\s*)(\d+)|(\d+)\s*(?:[-—~～减元块]
 function priceNumbers (canonical: string): Set<string> {
   const out = new Set<string>()
   if (!DIGIT.test(canonical)) return out
-  for (const m of canonical.matchAll(PRICE_CONTEXT)) out.add((m[1] ?? m[2])!)
+  // exec on the one global pattern: matchAll copies the RegExp and makes an iterator on every call
+  PRICE_CONTEXT.lastIndex = 0
+  for (let m = PRICE_CONTEXT.exec(canonical); m; m = PRICE_CONTEXT.exec(canonical)) out.add((m[1] ?? m[2])!)
   return out
 }
 
@@ -386,7 +388,8 @@ function catalogMode (
   if (pattern) {
     const names = shop.itemKeys.get(index)!
     const codes: string[] = []
-    for (const m of key.matchAll(NUMBER_TOKEN)) {
+    NUMBER_TOKEN.lastIndex = 0
+    for (let m = NUMBER_TOKEN.exec(key); m; m = NUMBER_TOKEN.exec(key)) {
       const code = m[0]
       if (names.has(code) || prices.has(code)) continue
       if (codeMatches(pattern, code)) codes.push(code)

@@ -87,7 +87,9 @@ export function extractMeasurements (text: string): Measurements {
   let heightCm = take(left, HEIGHT_PATTERNS, HEIGHT_RANGE)
   let weightJin = take(left, WEIGHT_PATTERNS, WEIGHT_RANGE)
   if (heightCm === undefined || weightJin === undefined) {
-    for (const m of left.rest.matchAll(BARE)) {
+    // exec on the one global pattern: matchAll copies the RegExp and makes an iterator on every call
+    BARE.lastIndex = 0
+    for (let m = BARE.exec(left.rest); m; m = BARE.exec(left.rest)) {
       const n = Number(m[1])
       if (heightCm === undefined && n >= 130 && n <= 200) { heightCm = n; continue }
       if (weightJin === undefined) weightJin = bareWeight(n)
