@@ -85,14 +85,23 @@ end
 -- A desk can only take a never-delivered (fresh) ticket with XREADGROUP, and only release a raw
 -- claim with XACK: a stream with neither is not looked at (no XINFO), which is every stream of a
 -- shop whose queue is empty or whose desks all claim through the service (the usual webhook pays
--- one SCARD and two ZCOUNTs; the group's cursor is then read the next time there is something to
+-- one SCARD and one ZRANGE; the group's cursor is then read the next time there is something to
 -- take, and take_reads catches up from it). groups[stream] stays unset for a stream not looked at:
 -- the scripts read it only for fresh tickets, which that stream has none of.
 local function sync_raw_claims(timeout)
   local raw_claims = redis.call('SCARD', base .. 'stream-claims') > 0
-  local look = {}
-  for i = 1, 2 do
-    look[i] = raw_claims or redis.call('ZCOUNT', base .. 'fresh', (i - 1) * PRIORITY_BAND, i * PRIORITY_BAND - 1) > 0
+  -- which bands hold a fresh ticket, from the ends of `fresh` (urgent scores are below PRIORITY_BAND,
+  -- normal ones at or above it): one ZRANGE for an empty set or one of normal tickets only, a second
+  -- for the highest score only when the lowest is urgent (two ZCOUNTs before, whatever the set held)
+  local look = { raw_claims, raw_claims }
+  if not raw_claims then
+    local lowest = redis.call('ZRANGE', base .. 'fresh', 0, 0, 'WITHSCORES')[2]
+    if lowest and tonumber(lowest) < PRIORITY_BAND then
+      look[1] = true
+      look[2] = tonumber(redis.call('ZRANGE', base .. 'fresh', -1, -1, 'WITHSCORES')[2]) >= PRIORITY_BAND
+    elseif lowest then
+      look[2] = true
+    end
   end
   if not look[1] and not look[2] then return end
   local seen = base .. 'group-seen'
