@@ -130,8 +130,8 @@ function narrowed (text: string): string {
   let out = ''
   let from = 0
   for (let i = 0; i < text.length; i++) {
-    if (FOLD[text.charCodeAt(i)] !== 2) continue
     const c = text.charCodeAt(i)
+    if (FOLD[c] !== 2) continue
     out += text.slice(from, i) + (c === 0x3000 ? ' ' : String.fromCharCode(c - 0xfee0))
     from = i + 1
   }

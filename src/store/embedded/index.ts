@@ -225,8 +225,9 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): EmbeddedS
     return e
   }
 
-  const recordOf = (shop: string, messageId: string): CommitResult | null => {
-    const v = committed.get(k(shop, messageId))
+  /** The stored result under an idempotency key (shop, messageId), as a redelivery gets it. */
+  const recordAt = (key: string): CommitResult | null => {
+    const v = committed.get(key)
     return v ? { ...(JSON.parse(v) as CommitResult), duplicate: true } : null
   }
   /** A copy of the conversation's state (its buyer id left out, a lapsed question dropped). */
@@ -247,20 +248,20 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): EmbeddedS
       replies: replies.size, unmatchedDays: unmatched.size, preferences: prefer.size, requeuedLists: requeued.size
     }),
 
-    async getCommitted (shop, messageId) { return recordOf(shop, messageId) },
+    async getCommitted (shop, messageId) { return recordAt(k(shop, messageId)) },
 
     async getConversation (shop, conversationId, now) { return stateOf(shop, conversationId, now) },
 
     async receive (shop, messageId, conversationId, now) {
-      const record = recordOf(shop, messageId)
+      const record = recordAt(k(shop, messageId))
       return record ? { committed: record, state: {} } : { committed: null, state: stateOf(shop, conversationId, now) }
     },
 
     async commit (input: CommitInput): Promise<CommitResult> {
       const { shopId: shop, now } = input
       const idemKey = k(shop, input.messageId)
-      const idem = committed.get(idemKey)
-      if (idem) return { ...(JSON.parse(idem) as CommitResult), duplicate: true }
+      const idem = recordAt(idemKey)
+      if (idem) return idem
       purge(PURGE_PER_WRITE)
       // a lapsed claim is back in the queue before this message is placed, as in commit-1.lua
       expireClaims(shop, now)
