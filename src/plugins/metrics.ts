@@ -5,14 +5,16 @@
 import fp from 'fastify-plugin'
 import { requireToken } from './auth.js'
 import { Registry, Counter, Histogram, Gauge, collectDefaultMetrics } from 'prom-client'
+import { TalliedCounter } from './tallied-counter.js'
 
 export interface Metrics {
   registry: Registry
-  messages: Counter<'shop' | 'action'>
-  intents: Counter<'shop' | 'intent' | 'method'>
-  handoffs: Counter<'shop' | 'reason' | 'priority'>
-  duplicates: Counter<'shop'>
-  degraded: Counter<'shop'>
+  // counted once per message (src/service/record-outcome.ts): tallied, see tallied-counter.ts
+  messages: TalliedCounter<'shop' | 'action'>
+  intents: TalliedCounter<'shop' | 'intent' | 'method'>
+  handoffs: TalliedCounter<'shop' | 'reason' | 'priority'>
+  duplicates: TalliedCounter<'shop'>
+  degraded: TalliedCounter<'shop'>
   decisionSeconds: Histogram
   rulesReloads: Counter<'result'>
   rulesLastReloadOk: Gauge
@@ -31,11 +33,11 @@ export default fp<MetricsPluginOptions>(async (app, opts) => {
   collectDefaultMetrics({ register: registry, prefix: 'autoreply_process_' })
   const metrics: Metrics = {
     registry,
-    messages: new Counter({ name: 'autoreply_messages_total', help: 'Buyer messages by outcome', labelNames: ['shop', 'action'], registers: [registry] }),
-    intents: new Counter({ name: 'autoreply_answers_total', help: 'Answers by intent and matching method', labelNames: ['shop', 'intent', 'method'], registers: [registry] }),
-    handoffs: new Counter({ name: 'autoreply_handoffs_total', help: 'Handoffs by reason and priority', labelNames: ['shop', 'reason', 'priority'], registers: [registry] }),
-    duplicates: new Counter({ name: 'autoreply_redeliveries_total', help: 'Redelivered messageIds answered from the idempotency record', labelNames: ['shop'], registers: [registry] }),
-    degraded: new Counter({ name: 'autoreply_degraded_answers_total', help: 'Answers given while the store was unavailable', labelNames: ['shop'], registers: [registry] }),
+    messages: new TalliedCounter({ name: 'autoreply_messages_total', help: 'Buyer messages by outcome', labelNames: ['shop', 'action'], registers: [registry] }),
+    intents: new TalliedCounter({ name: 'autoreply_answers_total', help: 'Answers by intent and matching method', labelNames: ['shop', 'intent', 'method'], registers: [registry] }),
+    handoffs: new TalliedCounter({ name: 'autoreply_handoffs_total', help: 'Handoffs by reason and priority', labelNames: ['shop', 'reason', 'priority'], registers: [registry] }),
+    duplicates: new TalliedCounter({ name: 'autoreply_redeliveries_total', help: 'Redelivered messageIds answered from the idempotency record', labelNames: ['shop'], registers: [registry] }),
+    degraded: new TalliedCounter({ name: 'autoreply_degraded_answers_total', help: 'Answers given while the store was unavailable', labelNames: ['shop'], registers: [registry] }),
     decisionSeconds: new Histogram({ name: 'autoreply_message_seconds', help: 'Time to handle one buyer message, store included', buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5], registers: [registry] }),
     rulesReloads: new Counter({ name: 'autoreply_rules_reloads_total', help: 'Rule reloads by result', labelNames: ['result'], registers: [registry] }),
     rulesLastReloadOk: new Gauge({ name: 'autoreply_rules_last_reload_ok', help: '1 when the last rule reload succeeded, 0 when it was rejected', registers: [registry] }),
