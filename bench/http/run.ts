@@ -86,6 +86,23 @@ function cpuSeconds (pid: number | undefined): number {
   } catch { return NaN }
 }
 
+/**
+ * Rescheduling and function-call interrupts so far, all CPUs (Linux /proc/interrupts RES + CAL): the
+ * interrupts one core sends another to wake a sleeping process, here mostly a response waking an idle
+ * load generator or Redis. On a VM each costs the sender a hypervisor exit, inside its socket write,
+ * so a server that leaves its client idle pays more system time per response (docs/benchmarks.md).
+ */
+function wakeups (): number {
+  try {
+    let n = 0
+    for (const line of readFileSync('/proc/interrupts', 'utf8').split('\n')) {
+      const m = /^\s*(RES|CAL):((?:\s+\d+)+)/.exec(line)
+      if (m) for (const v of m[2]!.trim().split(/\s+/)) n += Number(v)
+    }
+    return n
+  } catch { return NaN }
+}
+
 /** One IPC exchange with a server child: send a command, take its next message. */
 async function ask<T> (s: Server, cmd: 'reset' | 'stats'): Promise<T> {
   return await new Promise<T>((resolve, reject) => {
@@ -119,18 +136,20 @@ function pingRedis (): { stop: () => Promise<{ p50: number; p99: number; max: nu
   }
 }
 
-interface Measured extends LoadResult { serverCpu: number; server: ServerStats; redisPing?: { p50: number; p99: number; max: number } }
+interface Measured extends LoadResult { serverCpu: number; wakeupsPerReq: number; server: ServerStats; redisPing?: { p50: number; p99: number; max: number } }
 
 async function load (s: Server, mode: LoadSpec['mode'], secs: number): Promise<Measured> {
   const spec: LoadSpec = { url: s.url, mode, seconds: secs, connections, rate }
   await ask(s, 'reset')
   const ping = s.target === 'redis' && mode === 'paced' ? pingRedis() : undefined
   const cpu0 = cpuSeconds(s.proc.pid)
+  const wake0 = wakeups()
   const { first } = child<LoadResult>('./load.ts', [JSON.stringify(spec)], (secs + 40) * 1000)
   const r = await first
   const serverCpu = (cpuSeconds(s.proc.pid) - cpu0) / r.seconds
+  const wakeupsPerReq = (wakeups() - wake0) / r.responses
   const server = await ask<ServerStats>(s, 'stats')
-  return { ...r, serverCpu, server, ...(ping ? { redisPing: await ping.stop() } : {}) }
+  return { ...r, serverCpu, wakeupsPerReq, server, ...(ping ? { redisPing: await ping.stop() } : {}) }
 }
 
 /** Every bench text must be answered (a reply), or the run measures something else. */
@@ -248,13 +267,14 @@ const out: string[] = [
   `Saturating load: autocannon, ${connections} connections, ${seconds} s per target per round after a ${WARMUP_SECONDS} s warm-up; ${rounds} round(s), the order reversed each round.`,
   'Each target in a fresh process of its own, the load generator in another. "server CPU" is the target process\'s CPU time over the run',
   '(100% = one core); "CPU µs/req" is that time per response, which a noisy machine or a slow load generator does not change much.',
+  '"wake-ups/req": interrupts one core sent another to wake a process (/proc/interrupts RES + CAL, whole machine) per response.',
   '',
-  '| target | round | req/s | p50 ms | p99 ms | non-2xx | errors | server CPU | load generator CPU | CPU µs/req | req/s vs bare (same round) |',
-  '|---|---|---|---|---|---|---|---|---|---|---|'
+  '| target | round | req/s | p50 ms | p99 ms | non-2xx | errors | server CPU | load generator CPU | CPU µs/req | wake-ups/req | req/s vs bare (same round) |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|'
 ]
 for (const t of targets) {
   sat.get(t)!.forEach((m, i) => {
-    out.push(`| ${NAMES[t]} | ${i + 1} | ${int(m.reqPerSec)} | ${ms(m.p50)} | ${ms(m.p99)} | ${m.non2xx} | ${m.errors} | ${pct(m.serverCpu)} | ${pct(m.cpu)} | ${int(cpuUs(m))} | ${pct(ratio(t, i))} |`)
+    out.push(`| ${NAMES[t]} | ${i + 1} | ${int(m.reqPerSec)} | ${ms(m.p50)} | ${ms(m.p99)} | ${m.non2xx} | ${m.errors} | ${pct(m.serverCpu)} | ${pct(m.cpu)} | ${int(cpuUs(m))} | ${m.wakeupsPerReq.toFixed(2)} | ${pct(ratio(t, i))} |`)
   })
 }
 out.push('', '| target | mean req/s | req/s vs bare (mean; range over rounds) | CPU per request vs bare (mean; range) |', '|---|---|---|---|')
