@@ -329,7 +329,9 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): EmbeddedS
       }
       convs.set(key, conv)
       const botReplies = lines.filter((c) => c.role === 'bot').map((c) => c.text)
-      const result: CommitResult = { duplicate: false, body: input.body, ...(ref ? { ticket: ref } : {}), replies: botReplies }
+      // one shape for every record (a conditional spread in the literal went through the runtime)
+      const result: CommitResult = { duplicate: false, body: input.body, replies: botReplies }
+      if (ref) result.ticket = ref
       committed.set(idemKey, result)
       return result
     },
