@@ -53,6 +53,8 @@ export interface Hit { keyword: string; begin: number; end: number; roles: reado
 export interface RegexHit { text: string; begin: number }
 
 const DIGIT = /[0-9]/
+const NO_PRICES: ReadonlySet<string> = new Set()
+const NO_REGEX_HITS: ReadonlyMap<number, RegexHit[]> = new Map()
 // figures need a digit or a Chinese numeral; most messages have neither and skip the figure reader
 const DIGIT_OR_NUMERAL = /[0-9一二两三四五六七八九十百]/
 // ...and every pattern of the reader (src/matching/measurements.ts) needs a digit or one of these: a unit
@@ -80,9 +82,10 @@ function atBoundary (key: string, begin: number, end: number): boolean {
 
 // Numbers in a price or coupon context are never item codes: 999-300, 满999, 999元, 减50.
 const PRICE_CONTEXT = /(?:[满减¥￥$]\s*)(\d+)|(\d+)\s*(?:[-—~～减元块]|rmb|券)/g
-function priceNumbers (canonical: string): Set<string> {
+function priceNumbers (canonical: string): ReadonlySet<string> {
+  // most messages have no digit: they share one empty set (read only, as every reader takes it)
+  if (!DIGIT.test(canonical)) return NO_PRICES
   const out = new Set<string>()
-  if (!DIGIT.test(canonical)) return out
   // exec on the one global pattern: matchAll copies the RegExp and makes an iterator on every call
   PRICE_CONTEXT.lastIndex = 0
   for (let m = PRICE_CONTEXT.exec(canonical); m; m = PRICE_CONTEXT.exec(canonical)) out.add((m[1] ?? m[2])!)
@@ -137,10 +140,13 @@ export function collectHits (shop: CompiledShop, key: string): Hit[] {
 const NO_MATCHES: readonly KeywordMatch[] = []
 
 /** Regexes: one pass of the set, then positions only for the few that matched; by entry index. */
-export function collectRegexHits (shop: CompiledShop, key: string): Map<number, RegexHit[]> {
+export function collectRegexHits (shop: CompiledShop, key: string): ReadonlyMap<number, RegexHit[]> {
+  if (!shop.regexSet) return NO_REGEX_HITS
+  const matched = shop.regexSet.match(key)
+  // most messages match no regex: they share one empty map (read only, as every reader takes it)
+  if (matched.length === 0) return NO_REGEX_HITS
   const regexHits = new Map<number, RegexHit[]>()
-  if (!shop.regexSet) return regexHits
-  for (const i of shop.regexSet.match(key)) {
+  for (const i of matched) {
     const owner = shop.regexOwners[i]!
     const m = owner.pattern.matcher(key)
     if (!m.find()) continue
