@@ -92,12 +92,22 @@ export interface ReadInput {
 
 export function readClauses (input: ReadInput): Reading {
   const { key } = input
-  // an ignore phrase (还不错, 退得了吗) vetoes the case-like markers inside it, not its question word or its praise
-  const ignore = input.markers.filter((m) => m.kind === 'ignore')
-  const praise = input.markers.filter((m) => m.kind === 'feedback')
-  const hits = (ignore.length === 0 ? [...input.markers] : input.markers.filter((m) => m.kind !== 'ignore' && (KEPT_INSIDE_IGNORE.has(m.kind) || !ignore.some((i) => i.begin <= m.begin && i.end >= m.end))))
-    .filter((m) => !ASKING.has(m.kind) || !praise.some((p) => p.begin <= m.begin && p.end >= m.end && p.end - p.begin > m.end - m.begin))
-    .sort((a, b) => a.begin - b.begin || b.end - a.end)
+  // an ignore phrase (还不错, 退得了吗) vetoes the case-like markers inside it, not its question word or
+  // its praise; a longer praise phrase vetoes the question words inside it. One pass each, and no
+  // arrays at all for the usual message with neither.
+  let ignore: MarkerHit[] | undefined
+  let praise: MarkerHit[] | undefined
+  for (const m of input.markers) {
+    if (m.kind === 'ignore') (ignore ??= []).push(m)
+    else if (m.kind === 'feedback') (praise ??= []).push(m)
+  }
+  const hits: MarkerHit[] = []
+  for (const m of input.markers) {
+    if (ignore && (m.kind === 'ignore' || (!KEPT_INSIDE_IGNORE.has(m.kind) && ignore.some((i) => i.begin <= m.begin && i.end >= m.end)))) continue
+    if (praise && ASKING.has(m.kind) && praise.some((p) => p.begin <= m.begin && p.end >= m.end && p.end - p.begin > m.end - m.begin)) continue
+    hits.push(m)
+  }
+  hits.sort((a, b) => a.begin - b.begin || b.end - a.end)
   const price = hits.find((h) => h.kind === 'price_talk')
   const purchased = hits.some((h) => h.kind === 'purchase')
   const acts = input.requestActs ?? []
