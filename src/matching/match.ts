@@ -42,7 +42,7 @@ export interface Analysis {
   vetoed: Veto[]
   incomplete: Array<{ entry: Entry; missingGroup: number }>
   /** entries one of whose `not` keywords is in the message, fired or not: no guess may answer with them */
-  notHit: Set<number>
+  notHit: ReadonlySet<number>
   /** the clause reading's markers found in the same pass */
   markers: MarkerHit[]
   /** the buyer's height and weight in the message, read once */
@@ -55,6 +55,7 @@ export interface RegexHit { text: string; begin: number }
 const DIGIT = /[0-9]/
 const NO_PRICES: ReadonlySet<string> = new Set()
 const NO_REGEX_HITS: ReadonlyMap<number, RegexHit[]> = new Map()
+const NO_NOT_HITS: ReadonlySet<number> = new Set()
 // figures need a digit or a Chinese numeral; most messages have neither and skip the figure reader
 const DIGIT_OR_NUMERAL = /[0-9一二两三四五六七八九十百]/
 // ...and every pattern of the reader (src/matching/measurements.ts) needs a digit or one of these: a unit
@@ -165,6 +166,8 @@ export function collectRegexHits (shop: CompiledShop, key: string): ReadonlyMap<
  */
 export function dropShadowed (hits: Hit[], regexHits: ReadonlyMap<number, RegexHit[]>): Hit[] {
   const positive = hits.filter((h) => h.roles.some(isPositive))
+  // a hit is shadowed only by another span: with one span or none there is nothing to do (most messages)
+  if (positive.length === 0 || (positive.length === 1 && regexHits.size === 0)) return hits
   const spans: Array<{ begin: number; end: number }> = [...positive]
   for (const list of regexHits.values()) for (const r of list) spans.push({ begin: r.begin, end: r.begin + r.text.length })
   const shadowed = new Set<Hit>()
@@ -249,7 +252,7 @@ export interface Fired {
   candidates: Candidate[]
   vetoed: Veto[]
   incomplete: Array<{ entry: Entry; missingGroup: number }>
-  notHit: Set<number>
+  notHit: ReadonlySet<number>
 }
 
 /**
@@ -289,9 +292,10 @@ export function buildCandidates (
     if (missing !== undefined) { incomplete.push({ entry, missingGroup: missing }); continue }
     candidates.push(candidateOf(entry, s, rx, figured && s.kws.length + rx.length === 0 ? byFigures : undefined, catalog))
   }
-  const notHit = new Set<number>()
-  for (const [i, s] of slots) if (s.nots.length > 0) notHit.add(i)
-  return { candidates, vetoed, incomplete, notHit }
+  let notHit: Set<number> | undefined
+  for (const [i, s] of slots) if (s.nots.length > 0) (notHit ??= new Set()).add(i)
+  // no `not` keyword hit (most messages): one shared empty set, only ever read
+  return { candidates, vetoed, incomplete, notHit: notHit ?? NO_NOT_HITS }
 }
 
 function candidateOf (entry: Entry, s: Slot, rx: RegexHit[], byFigures: string | undefined, catalog: Candidate['catalog']): Candidate {

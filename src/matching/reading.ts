@@ -107,7 +107,7 @@ export function readClauses (input: ReadInput): Reading {
     if (praise && ASKING.has(m.kind) && praise.some((p) => p.begin <= m.begin && p.end >= m.end && p.end - p.begin > m.end - m.begin)) continue
     hits.push(m)
   }
-  hits.sort((a, b) => a.begin - b.begin || b.end - a.end)
+  if (hits.length > 1) hits.sort((a, b) => a.begin - b.begin || b.end - a.end)
   const price = hits.find((h) => h.kind === 'price_talk')
   const purchased = hits.some((h) => h.kind === 'purchase')
   const acts = input.requestActs ?? []
@@ -115,7 +115,8 @@ export function readClauses (input: ReadInput): Reading {
   // clause boundaries: where a separator stood, and before each connective
   const cuts = new Set<number>(input.breaks)
   for (const h of hits) if (h.kind === 'connective' && h.begin > 0) cuts.add(h.begin)
-  const bounds = [0, ...[...cuts].filter((c) => c > 0 && c < key.length).sort((a, b) => a - b), key.length]
+  // a message of one clause (most of them) has no cut inside it: no sorting, no spread
+  const bounds = cuts.size === 0 ? [0, key.length] : [0, ...[...cuts].filter((c) => c > 0 && c < key.length).sort((a, b) => a - b), key.length]
   const askedAt = new Set(input.asked)
 
   const clauses: Clause[] = []
