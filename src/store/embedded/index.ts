@@ -58,7 +58,7 @@ export function createEmbeddedStore (opts: EmbeddedStoreOptions = {}): EmbeddedS
   // shop:messageId → the stored result, the commit's own object, kept for the idempotency TTL and never
   // changed after (a redelivery gets a shallow copy marked duplicate). It was kept as its JSON, which
   // added a string of ~600 bytes a message that outlived every young-generation GC: storing the object
-  // the message made anyway gave the webhook +8% req/s (bench/http A/B, docs/benchmarks.md).
+  // the message made anyway gave the webhook +10% req/s (bench/http A/B, docs/benchmarks.md).
   const committed = new ExpiringMap<string, CommitResult>(idemTtl, clock)
   const convs = new ExpiringMap<string, Conv>(opts.conversationTtlMs ?? DEFAULTS.conversationTtlMs, clock)
   const chats = new ExpiringMap<string, HistoryEntry[]>(historyTtl, clock) // shop:conversation → kept history
