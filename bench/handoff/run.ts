@@ -82,6 +82,24 @@ function handoff (store: ReturnType<typeof createRedisStore>) {
   })
 }
 
+interface RedisCounters { cpu: number; scriptCalls: number; scriptUsec: number; commands: number; commandUsec: number }
+
+/**
+ * Redis's own counters (INFO cpu and commandstats, read before and after a phase; never reset, so a
+ * shared server's statistics are left alone): its CPU time, the scripts' calls and time inside them,
+ * and the commands the scripts called. Differences over the enqueue phase, divided by the tickets, say
+ * what one handoff costs Redis and how much of it is the script itself.
+ */
+async function redisCounters (): Promise<RedisCounters> {
+  const info = await admin.info('cpu') + await admin.info('commandstats')
+  const num = (k: string) => Number(new RegExp(`${k}:([\\d.]+)`).exec(info)?.[1] ?? 0)
+  let scriptCalls = 0; let scriptUsec = 0; let commands = 0; let commandUsec = 0
+  for (const m of info.matchAll(/cmdstat_([\w|]+):calls=(\d+),usec=(\d+)/g)) {
+    if (m[1] === 'eval' || m[1] === 'evalsha') { scriptCalls += Number(m[2]); scriptUsec += Number(m[3]) } else if (m[1] !== 'info') { commands += Number(m[2]); commandUsec += Number(m[3]) }
+  }
+  return { cpu: num('used_cpu_user') + num('used_cpu_sys'), scriptCalls, scriptUsec, commands, commandUsec }
+}
+
 /** `concurrency` commits in flight on the service's one connection, for `seconds`. */
 async function enqueue (store: ReturnType<typeof createRedisStore>, ms: number): Promise<{ tickets: number; seconds: number; perSecond: number }> {
   const start = process.hrtime.bigint()
@@ -123,7 +141,17 @@ try {
 
   await enqueue(store, 500) // warm-up: JIT, script cache
   const ceiling = await xaddCeiling()
+  const before = await redisCounters()
   const enq = await enqueue(store, seconds * 1000)
+  const after = await redisCounters()
+  const per = (d: number) => d / enq.tickets
+  const cost = {
+    cpuUs: per(after.cpu - before.cpu) * 1e6,
+    scriptUs: (after.scriptUsec - before.scriptUsec) / Math.max(1, after.scriptCalls - before.scriptCalls),
+    commands: per(after.commands - before.commands),
+    commandUs: per(after.commandUsec - before.commandUsec),
+    busy: (after.cpu - before.cpu) / enq.seconds
+  }
   const { claim: claimLat, ping: floor } = await claims(store, redis, seconds * 1000)
   const fmt = (x: number) => x.toFixed(3)
 
@@ -136,6 +164,9 @@ try {
     `| claim latency p50 (ms, one agent, ${claimLat.length.toLocaleString('en')} waiting tickets claimed back to back) | ${fmt(percentile(claimLat, 50))} | ${fmt(percentile(floor, 50))} PING round trip from Node | ${(percentile(claimLat, 50) / percentile(floor, 50)).toFixed(1)}× |`,
     `| claim latency p99 (ms) | ${fmt(percentile(claimLat, 99))} | ${fmt(percentile(floor, 99))} PING round trip from Node | ${(percentile(claimLat, 99) / percentile(floor, 99)).toFixed(1)}× |`,
     '',
+    `Redis's cost of one handoff in the enqueue phase (INFO cpu and commandstats, differences): ${cost.cpuUs.toFixed(0)} µs of its CPU, ` +
+      `${cost.scriptUs.toFixed(1)} µs of it inside the commit script, which called ${cost.commands.toFixed(1)} commands taking ${cost.commandUs.toFixed(1)} µs of their own (the rest is Lua: calls into Redis, argument and reply conversion, cjson); Redis was busy ${(100 * cost.busy).toFixed(0)}% of a core. ` +
+      `A bare XADD costs it ${(1e6 / ceiling.rps).toFixed(1)} µs all in (its rate above), so a quarter of that rate allows ${(4e6 / ceiling.rps).toFixed(0)} µs a handoff.`,
     `${enq.tickets.toLocaleString('en')} tickets enqueued in ${enq.seconds.toFixed(1)} s; redis-benchmark XADD p50 ${ceiling.p50} ms; claims taken from a queue ${n.toLocaleString('en')} deep (warm-up included).`,
     `Aim (issue 13), enqueue ≥ 25% of bare XADD: ${enq.perSecond / ceiling.rps >= 0.25 ? 'met' : 'NOT met'} (${(100 * enq.perSecond / ceiling.rps).toFixed(0)}%).`,
     ''
