@@ -4,7 +4,7 @@
  * is stored; when the store is down an answerable message is still answered, a handoff is refused
  * with 503 so the platform retries.
  */
-import type { CommitResult, ConversationState, Store, TicketRef, ChatEntry, HandoffReason, Priority } from '../store/types.js'
+import type { Arrival, CommitResult, StaleCommit, Store, TicketRef, ChatEntry, HandoffReason, Priority } from '../store/types.js'
 import { decide, type Decision, type MatchedInfo } from '../engine/decide.js'
 import type { ShopEngine } from '../engine/engine.js'
 import { renderTemplate } from '../replies/template.js'
@@ -92,58 +92,65 @@ const ANALYTICS_TEXT_MAX = 200
  * 'wechat', 'wecom', ...); recorded on the conversation, so agents' replies go back the same way
  * (app.channels.get(channel) sends them).
  * Two store round trips: `receive` (the stored result of a redelivery, else the conversation) and
- * `commit`, which records everything and returns the replies as the buyer sees them.
+ * `commit`, which records everything and returns the replies as the buyer sees them; one when the
+ * store answers `receive` from its own copy of the conversation (Redis, for a conversation this
+ * instance wrote last), which the commit then checks.
  */
 export async function handleMessage (engine: ShopEngine, msg: BuyerMessage, deps: HandleDeps, channel: string = DEFAULT_CHANNEL): Promise<Outcome> {
   const { store, log } = deps
   const now = deps.now?.() ?? Date.now()
 
   const fp = fingerprint(msg)
-  let state: ConversationState
-  let storeUp = true
+  let arrival: Arrival
   try {
-    const arrival = await store.receive(msg.shopId, msg.messageId, msg.conversationId, now)
-    if (arrival.committed) return replay(arrival.committed, msg, fp)
-    state = arrival.state
+    arrival = await store.receive(msg.shopId, msg.messageId, msg.conversationId, now)
   } catch (err) {
     if (!isUnavailable(err)) throw err
-    storeUp = false
-    // Unknown history: treat as mid-conversation, so nobody is greeted twice when the store returns.
-    state = { lastSeenAt: now }
     log.warn({ err: (err as Error).message, cause: (err as { cause?: unknown }).cause }, 'store unavailable: answering without conversation state')
+    // Unknown history: treat as mid-conversation, so nobody is greeted twice when the store returns.
+    return degraded(decide(engine, { type: msg.type, text: msg.text }, { lastSeenAt: now }, { now, pick: deps.pick }))
   }
+  if (arrival.committed) return replay(arrival.committed, msg, fp)
 
-  const decision = decide(engine, { type: msg.type, text: msg.text }, state, { now, pick: deps.pick })
-  const body: StoredBody = { action: decision.action, matched: decision.matched, fp }
-
-  const chat: ChatEntry[] = [{ role: 'buyer', text: msg.text ?? `[${msg.type}]`, at: now, messageId: msg.messageId, type: msg.type }]
-  // the agent greets the buyer by name (quick replies' {buyer}); only the platform's nickname, nothing else about them
-  if (msg.buyer?.nickname) chat[0]!.nickname = msg.buyer.nickname
-  // what the bot said goes to the agent too, the holding reply included: the store fills in
-  // {position} and, with nobody online, records the offline wording instead; those are the replies
-  if (decision.action !== 'silent') for (const r of decision.replies) chat.push({ role: 'bot', text: r, at: now })
-  const holding = chat.at(-1)
-  const offline = decision.handoff?.offlineReply
-  if (decision.action === 'handoff' && holding?.role === 'bot' && offline !== undefined && offlineApplies(decision.handoff!.reason)) holding.offline = offline
-
-  if (!storeUp) return degraded(decision)
-  try {
-    const result = await store.commit({
-      shopId: msg.shopId,
-      conversationId: msg.conversationId,
-      buyerId: msg.buyerId,
-      messageId: msg.messageId,
-      now,
-      lastSeenAt: now,
-      pending: decision.pending,
-      chat,
-      handoff: decision.handoff ? { reason: decision.handoff.reason, priority: decision.handoff.priority } : undefined,
-      // analytics outlive the chat and are read by operators: phone, ID and address masked there
-      unmatched: decision.unmatched && msg.text ? unmatchedOf(msg.text, dayKey(now, engine.timeZone)) : undefined,
-      body,
-      channel,
-      settled: true
-    })
+  // A store that answered from its own copy of the conversation (arrival.basis) has the commit check
+  // the copy: when another instance or a desk changed the conversation meanwhile, nothing is written
+  // and the message is decided again on what the store found. The last attempt commits unchecked,
+  // on a state read the moment before, as a store without copies always does.
+  let { state, basis } = arrival
+  let settled = arrival.settled !== false
+  for (let attempt = 1; ; attempt++) {
+    const decision = decide(engine, { type: msg.type, text: msg.text }, state, { now, pick: deps.pick })
+    const body: StoredBody = { action: decision.action, matched: decision.matched, fp }
+    let result: CommitResult | StaleCommit
+    try {
+      result = await store.commit({
+        shopId: msg.shopId,
+        conversationId: msg.conversationId,
+        buyerId: msg.buyerId,
+        messageId: msg.messageId,
+        now,
+        lastSeenAt: now,
+        pending: decision.pending,
+        chat: chatOf(msg, decision, now),
+        handoff: decision.handoff ? { reason: decision.handoff.reason, priority: decision.handoff.priority } : undefined,
+        // analytics outlive the chat and are read by operators: phone, ID and address masked there
+        unmatched: decision.unmatched && msg.text ? unmatchedOf(msg.text, dayKey(now, engine.timeZone)) : undefined,
+        body,
+        channel,
+        settled,
+        ...(basis !== undefined && attempt < COMMIT_ATTEMPTS ? { basis } : {})
+      })
+    } catch (err) {
+      if (!isUnavailable(err)) throw err
+      log.warn({ err: (err as Error).message, cause: (err as { cause?: unknown }).cause }, 'store unavailable at commit')
+      return degraded(decision)
+    }
+    if ('stale' in result) {
+      // the refused commit brought the queue up to date before it looked (one settle per attempt)
+      ({ state, basis } = result)
+      settled = true
+      continue
+    }
     // two copies racing: the one that lost the commit gets the winner's record, if it is the same message
     if (result.duplicate) return replay(result, msg, fp)
     if (result.ticket?.created) {
@@ -151,11 +158,26 @@ export async function handleMessage (engine: ShopEngine, msg: BuyerMessage, deps
       deps.events?.emit({ type: 'ticket.created', shopId: msg.shopId, ticketId: t.id, conversationId: msg.conversationId, priority: t.priority, reason: t.reason, at: now })
     }
     return { response: respond(body, result), duplicate: false }
-  } catch (err) {
-    if (!isUnavailable(err)) throw err
-    log.warn({ err: (err as Error).message, cause: (err as { cause?: unknown }).cause }, 'store unavailable at commit')
-    return degraded(decision)
   }
+}
+
+/** decisions taken on a store's copy of the conversation before one is committed unchecked */
+const COMMIT_ATTEMPTS = 3
+
+/**
+ * What the agent sees of this message: the buyer's line, and what the bot said, the holding reply
+ * included: the store fills in {position} and, with nobody online, records the offline wording
+ * instead; those are the replies.
+ */
+function chatOf (msg: BuyerMessage, decision: Decision, now: number): ChatEntry[] {
+  const chat: ChatEntry[] = [{ role: 'buyer', text: msg.text ?? `[${msg.type}]`, at: now, messageId: msg.messageId, type: msg.type }]
+  // the agent greets the buyer by name (quick replies' {buyer}); only the platform's nickname, nothing else about them
+  if (msg.buyer?.nickname) chat[0]!.nickname = msg.buyer.nickname
+  if (decision.action !== 'silent') for (const r of decision.replies) chat.push({ role: 'bot', text: r, at: now })
+  const holding = chat.at(-1)
+  const offline = decision.handoff?.offlineReply
+  if (decision.action === 'handoff' && holding?.role === 'bot' && offline !== undefined && offlineApplies(decision.handoff!.reason)) holding.offline = offline
+  return chat
 }
 
 function unmatchedOf (text: string, day: string): { key: string; text: string; day: string } {

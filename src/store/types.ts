@@ -146,6 +146,9 @@ export interface CommitInput {
   /** true when `receive` read this message's conversation just before: the queue was brought up to
    *  date with desks' stream reads and lapsed claims then, and is not again (one settle per message) */
   settled?: boolean
+  /** the conversation as the decision read it (`Arrival.basis`, or `StaleCommit.basis`): the commit
+   *  writes nothing unless the conversation is still exactly that, and returns a StaleCommit instead */
+  basis?: string
 }
 
 export interface TicketRef {
@@ -171,12 +174,29 @@ export interface CommitResult {
   replies?: string[]
 }
 
+/**
+ * A commit refused because the conversation changed after the state its decision read (another
+ * instance answered the buyer, a desk claimed or resolved the chat): nothing was written; decide
+ * again on this state and commit with this basis.
+ */
+export interface StaleCommit {
+  stale: true
+  state: ConversationState
+  basis: string
+}
+
 /** What a buyer message needs before its decision, in one look. */
 export interface Arrival {
   /** the stored result when this messageId was committed before (a redelivery), else null */
   committed: CommitResult | null
   /** the conversation's state (empty for a redelivery, which is not decided again) */
   state: ConversationState
+  /** the conversation `state` was read from, for the commit to check it is unchanged (CommitInput.basis):
+   *  set by a store that may answer `receive` from its own copy, without looking */
+  basis?: string
+  /** false when `receive` did not bring the queue up to date (it answered from the store's own copy):
+   *  the commit does it instead */
+  settled?: boolean
 }
 
 export interface Ticket {
@@ -230,9 +250,11 @@ export interface Store {
   /** the stored result for a messageId already committed, or null */
   getCommitted(shopId: string, messageId: string): Promise<CommitResult | null>
   getConversation(shopId: string, conversationId: string, now: number): Promise<ConversationState>
-  /** getCommitted, else getConversation, in one round trip: what the webhook path reads */
+  /** getCommitted, else getConversation, in at most one round trip: what the webhook path reads */
   receive(shopId: string, messageId: string, conversationId: string, now: number): Promise<Arrival>
-  commit(input: CommitInput): Promise<CommitResult>
+  commit(input: CommitInput & { basis?: undefined }): Promise<CommitResult>
+  /** a StaleCommit only when `input.basis` is given and the conversation no longer matches it */
+  commit(input: CommitInput): Promise<CommitResult | StaleCommit>
 
   /** oldest urgent ticket first, then oldest normal; waits up to waitMs for one; null when none.
    *  An aborted `signal` ends the wait at once with null and claims nothing after (shutdown). */

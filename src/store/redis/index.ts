@@ -7,12 +7,13 @@
 import { randomUUID } from 'node:crypto'
 import { ReplyError } from 'ioredis'
 import type {
-  AgentMessage, Arrival, RequeuedTicket, CommitInput, CommitResult, ConversationHistory, ConversationState, Delivery, HandoffStats, HistoryEntry,
+  AgentMessage, Arrival, RequeuedTicket, CommitInput, CommitResult, StaleCommit, ConversationHistory, ConversationState, Delivery, HandoffStats, HistoryEntry,
   ReplyResult, ReplyStats, Store, Ticket, TicketRef, UnmatchedCount, ChatEntry, QueueEntry
 } from '../types.js'
 import { ERR_NOT_TICKET_OWNER, ERR_TICKET_NOT_FOUND } from '../../errors.js'
 import { unavailable } from './unavailable.js'
 import { defineScripts } from './scripts.js'
+import { ConversationCopies, encodeBasis } from './conversation-copies.js'
 import type { RedisClient } from './client.js'
 import { DAY, DEFAULTS, DEFAULT_CHANNEL, dayKey } from '../ticket-order.js'
 
@@ -140,6 +141,7 @@ export function createRedisStore (opts: RedisStoreOptions): Store {
     return state
   }
   let closed = false
+  const copies = new ConversationCopies()
 
   const claimOnce = async (shop: string, agentId: string, now: number): Promise<Ticket | null> => {
     await connected()
@@ -156,6 +158,31 @@ export function createRedisStore (opts: RedisStoreOptions): Store {
     return holder
   }
 
+  // overloaded as Store.commit is: without a basis the result is never stale
+  function commit (input: CommitInput & { basis?: undefined }): Promise<CommitResult>
+  function commit (input: CommitInput): Promise<CommitResult | StaleCommit>
+  async function commit (input: CommitInput): Promise<CommitResult | StaleCommit> {
+    await connected()
+    const b = base(input.shopId)
+    const key = `${b}conv:${input.conversationId}`
+    const pendingMode = input.pending === undefined ? 'keep' : input.pending === null ? 'clear' : 'set'
+    const reply = await s.commit(
+      `${b}idem:${input.messageId}`, b, input.now, input.conversationId, input.buyerId, input.lastSeenAt,
+      pendingMode, input.pending ? JSON.stringify(input.pending) : '',
+      input.handoff?.reason ?? '', input.handoff?.priority ?? '', randomUUID(),
+      input.unmatched?.key ?? '', input.unmatched?.text ?? '', input.unmatched?.day ?? dayKey(input.now),
+      JSON.stringify(input.body ?? null), idemTtl, convTtl, claimTimeoutMs, analyticsTtlSec,
+      input.channel ?? '', historyTtl, historyMax, input.settled ? '0' : '1', input.basis ?? '',
+      ...input.chat.map((c) => JSON.stringify(c))
+    ).catch((e) => { copies.delete(key); return mapError(e) }) as [0, string, string[]] | [1, string] | [2, string[]]
+    if (reply[0] === 2) {
+      copies.set(key, reply[1])
+      return { stale: true, state: toState(reply[1], input.now), basis: encodeBasis(reply[1]) }
+    }
+    if (reply[0] === 0) copies.set(key, reply[2])
+    return parseRecord(reply[1], reply[0] === 1)
+  }
+
   return {
     kind: 'redis',
 
@@ -166,9 +193,14 @@ export function createRedisStore (opts: RedisStoreOptions): Store {
     },
 
     async receive (shop, messageId, conversationId, now): Promise<Arrival> {
-      await connected()
       const b = base(shop)
-      const [record, conv] = await s.receive(`${b}idem:${messageId}`, `${b}conv:${conversationId}`, b, now, claimTimeoutMs).catch((e) => mapError(e)) as [string | null, string[]?]
+      const key = `${b}conv:${conversationId}`
+      // a conversation this instance wrote last: decided on its copy, checked by the commit (and a
+      // redelivery found by the commit's own idempotency read), so no round trip here
+      const copy = copies.get(key)
+      if (copy) return { committed: null, state: toState(copy, now), basis: encodeBasis(copy), settled: false }
+      await connected()
+      const [record, conv] = await s.receive(`${b}idem:${messageId}`, key, b, now, claimTimeoutMs).catch((e) => mapError(e)) as [string | null, string[]?]
       return record ? { committed: parseRecord(record, true), state: {} } : { committed: null, state: toState(conv ?? [], now) }
     },
 
@@ -178,21 +210,7 @@ export function createRedisStore (opts: RedisStoreOptions): Store {
       return toState(flat, now)
     },
 
-    async commit (input: CommitInput): Promise<CommitResult> {
-      await connected()
-      const b = base(input.shopId)
-      const pendingMode = input.pending === undefined ? 'keep' : input.pending === null ? 'clear' : 'set'
-      const reply = await s.commit(
-        `${b}idem:${input.messageId}`, b, input.now, input.conversationId, input.buyerId, input.lastSeenAt,
-        pendingMode, input.pending ? JSON.stringify(input.pending) : '',
-        input.handoff?.reason ?? '', input.handoff?.priority ?? '', randomUUID(),
-        input.unmatched?.key ?? '', input.unmatched?.text ?? '', input.unmatched?.day ?? dayKey(input.now),
-        JSON.stringify(input.body ?? null), idemTtl, convTtl, claimTimeoutMs, analyticsTtlSec,
-        input.channel ?? '', historyTtl, historyMax, input.settled ? '0' : '1',
-        ...input.chat.map((c) => JSON.stringify(c))
-      ).catch((e) => mapError(e)) as [number, string]
-      return parseRecord(reply[1], reply[0] === 1)
-    },
+    commit,
 
     async claim (shop, agentId, waitMs, now, signal) {
       const until = Date.now() + waitMs

@@ -26,11 +26,15 @@
 --   ARGV[20]  history TTL ms
 --   ARGV[21]  history max entries
 --   ARGV[22]  settle                      '1' catch up with desks first; '0' receive-2.lua just did
---   ARGV[23..] chat entries               JSON each: {role, text, offline?, ...}; `offline` is the
+--   ARGV[23]  basis                       '' or the conversation hash the decision read, each field
+--                                          and value as <byte length>:<bytes> (see `encoded` below)
+--   ARGV[24..] chat entries               JSON each: {role, text, offline?, ...}; `offline` is the
 --                                          holding reply to show instead when no agent is online
 -- Output:
 --   { 1, record }   the messageId was committed before: nothing changed
---   { 0, record }   committed now
+--   { 0, record, conversation }   committed now; conversation = the hash as written (HGETALL)
+--   { 2, conversation }   a basis was given and the hash is no longer it: nothing written (settle()
+--                   aside), decide again on this one
 --   record = {"body":<ARGV[14]>,"ticket":<ref or null>,"replies":[bot lines as recorded]}
 --   ref    = {id, position, priority, reason, created, agentsOnline}
 --   error AR_BAD_INPUT ..., before any write, when an entry or number does not decode
@@ -45,7 +49,8 @@ local body_json = ARGV[14]
 local idem_ttl, conv_ttl, claim_timeout, analytics_ttl = tonumber(ARGV[15]), tonumber(ARGV[16]), tonumber(ARGV[17]), tonumber(ARGV[18])
 local channel, history_ttl, history_max = ARGV[19], tonumber(ARGV[20]), tonumber(ARGV[21])
 local must_settle = ARGV[22] == '1'
-local FIRST_ENTRY = 23
+local basis = ARGV[23]
+local FIRST_ENTRY = 24
 
 local existing = redis.call('GET', idem_key)
 if existing then return { 1, existing } end
@@ -74,10 +79,26 @@ end
 
 if must_settle then settle(claim_timeout) end
 
+-- The hash as one string, every field and value preceded by its length, so that no two different
+-- hashes read the same (a buyerId holding the separator cannot make a stale copy look current).
+local function encoded(flat)
+  local parts = {}
+  for i, v in ipairs(flat) do parts[i] = #v .. ':' .. v end
+  return table.concat(parts)
+end
+
+-- A decision taken on the service's own copy of the conversation (no receive-2.lua before it)
+-- stands only while the conversation is that copy: another instance, a desk's claim or a lapsed
+-- claim changed it otherwise, and the caller decides again on the state returned.
+local conv = base .. 'conv:' .. conversation_id
+if basis ~= '' then
+  local current = redis.call('HGETALL', conv)
+  if encoded(current) ~= basis then return { 2, current } end
+end
+
 -- Each command a script calls costs more than the command itself (the call into Redis and the
 -- reply back into Lua): the conversation is read with one HMGET and written with one HSET at the end
 -- (conv_fields), the ticket hash with one HSET, and trims run only when there is something to trim.
-local conv = base .. 'conv:' .. conversation_id
 local ticket, last_agent = unpack(redis.call('HMGET', conv, 'ticketId', 'lastAgentId'))
 if last_agent == '' then last_agent = false end
 if ticket and redis.call('EXISTS', base .. 'ticket:' .. ticket) == 0 then
@@ -226,4 +247,5 @@ for i, r in ipairs(replies) do quoted[i] = cjson.encode(r) end
 -- built by hand: the body stays byte for byte, and cjson would write an empty list as {}
 local record = '{"body":' .. body_json .. ',"ticket":' .. (ref or 'null') .. ',"replies":[' .. table.concat(quoted, ',') .. ']}'
 redis.call('SET', idem_key, record, 'PX', idem_ttl)
-return { 0, record }
+-- the conversation as it now is: the caller's copy for the buyer's next message
+return { 0, record, redis.call('HGETALL', conv) }
