@@ -108,6 +108,18 @@ describe('conversation copies (Redis)', () => {
     expect(response.action).not.toBe('silent')
   })
 
+  it('two messages of one conversation in flight on one instance: the second is decided on the first\'s outcome', async () => {
+    const [a] = await instances(1)
+    const conv = `c-${++n}`
+    const start = Date.now()
+    await handleMessage(engine, message('你好', conv), { store: a!.store, log, pick: pickFirst, now: () => start })
+    // a day later the buyer opens the chat twice at once: one "welcome back", not two
+    const later = { store: a!.store, log, pick: pickFirst, now: () => start + 86_400_000 }
+    const enter = (): BuyerMessage => ({ ...message('', conv), type: 'enter', text: undefined })
+    const both = await Promise.all([handleMessage(engine, enter(), later), handleMessage(engine, enter(), later)])
+    expect(both.map((o) => o.response.action).sort()).toEqual(['reply', 'silent'])
+  })
+
   it('a redelivery is still answered from its record', async () => {
     const [a] = await instances(1)
     const deps = { store: a!.store, log, pick: pickFirst }
