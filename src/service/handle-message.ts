@@ -4,7 +4,7 @@
  * is stored; when the store is down an answerable message is still answered, a handoff is refused
  * with 503 so the platform retries.
  */
-import type { Arrival, CommitResult, StaleCommit, Store, TicketRef, ChatEntry, HandoffReason, Priority } from '../store/types.js'
+import type { Arrival, CommitResult, ConversationState, StaleCommit, Store, TicketRef, ChatEntry, HandoffReason, Priority } from '../store/types.js'
 import { decide, type Decision, type MatchedInfo } from '../engine/decide.js'
 import type { ShopEngine } from '../engine/engine.js'
 import { renderTemplate } from '../replies/template.js'
@@ -143,7 +143,7 @@ export async function handleMessage (engine: ShopEngine, msg: BuyerMessage, deps
     } catch (err) {
       if (!isUnavailable(err)) throw err
       log.warn({ err: (err as Error).message, cause: (err as { cause?: unknown }).cause }, 'store unavailable at commit')
-      return degraded(decision)
+      return degraded(decision, state)
     }
     if ('stale' in result) {
       // the refused commit brought the queue up to date before it looked (one settle per attempt)
@@ -191,9 +191,11 @@ function replay (committed: CommitResult, msg: BuyerMessage, fp: string): Outcom
   return { response: respond(body, committed), duplicate: true }
 }
 
-function degraded (decision: Decision): Outcome {
-  // Nothing acknowledged may be lost: a handoff without a durable ticket is refused, not faked.
-  if (decision.action === 'handoff') throw new ERR_STORE_UNAVAILABLE()
+function degraded (decision: Decision, state: ConversationState = {}): Outcome {
+  // Nothing acknowledged may be lost: a handoff without a durable ticket is refused, not faked; and so
+  // is a message the bot leaves to the agent holding the chat (decided on a store's copy of the
+  // conversation), which only the store would bring to that agent.
+  if (decision.action === 'handoff' || (decision.action === 'silent' && state.ticket)) throw new ERR_STORE_UNAVAILABLE()
   const response = respond({ action: decision.action, matched: decision.matched }, { replies: decision.replies })
   return { response: { ...response, degraded: true }, duplicate: false }
 }

@@ -120,6 +120,18 @@ describe('conversation copies (Redis)', () => {
     expect(both.map((o) => o.response.action).sort()).toEqual(['reply', 'silent'])
   })
 
+  it('Redis gone while the copy says an agent holds the chat: 503, not a silent 200 that loses the message', async () => {
+    const [a] = await instances(1)
+    const deps = { store: a!.store, log, pick: pickFirst }
+    const conv = `c-${++n}`
+    await handleMessage(engine, message('我的快递到哪了', conv), deps)
+    await a!.store.claim('default', 'agent-1', 0)
+    // refused once (the claim changed the conversation), then silent: the copy now says "claimed"
+    expect((await handleMessage(engine, message('在吗', conv), deps)).response.action).toBe('silent')
+    a!.redis.disconnect()
+    await expect(handleMessage(engine, message('还在吗', conv), deps)).rejects.toMatchObject({ code: 'AR_ERR_STORE_UNAVAILABLE' })
+  })
+
   it('a redelivery is still answered from its record', async () => {
     const [a] = await instances(1)
     const deps = { store: a!.store, log, pick: pickFirst }
