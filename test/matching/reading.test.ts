@@ -46,6 +46,30 @@ describe('clause reading', () => {
     expect(acts(text).map((a) => a.split(':')[1])).toContain(act)
   })
 
+  // the kinds the seventh blind read found (README "Answer quality"), in wordings of our own
+  it.each([
+    ['你们客服什么态度 半天不回', 'complaint'], ['问了三遍都爱答不理的', 'complaint'], ['这自动回复有个屁用', 'complaint'], ['说是保价 结果全是套路', 'complaint'],
+    ['叫你们客服主管出来', 'human_request']
+  ])('%s → handed off as %s', (text, reason) => {
+    expect(say(text)).toMatchObject({ action: 'handoff', handoff: { reason } })
+  })
+
+  it.each([
+    ['收到的和描述不符 申请退货 你们处理下', 'anomaly'], ['音箱买了三天 左边没声音了 退还是换你们定', 'anomaly'],
+    ['申请了退货 你们处理下', 'request'], ['换还是退你们定吧', 'request'], ['售后让我寄回去 地址发给我', 'state']
+  ])('%s: the buyer\'s own case (%s), no policy answer', (text, act) => {
+    expect(acts(text).map((a) => a.split(':')[1])).toContain(act)
+    const d = say(text)
+    expect(d.action).toBe('handoff')
+    expect(d.matched.filter((m) => m.outcome === 'reply' || m.outcome === 'first')).toEqual([])
+  })
+
+  it.each([
+    ['裤子收到了 很合身 尺码挺标准的'], ['热水壶烧开一壶水要多久'], ['冰箱门能换方向吗'], ['有白色M吗']
+  ])('%s answers nothing', (text) => {
+    expect(say(text).matched).toEqual([])
+  })
+
   it('marks a clause about something else', () => {
     // an appliance is another product (its colour is not ours, its return is): the whole message's topic
     expect(say('这个冰箱什么颜色').reading!.otherTopic).toBe('冰箱')
