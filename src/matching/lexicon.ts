@@ -18,7 +18,8 @@ export const COMPLAINT_LEXICON: readonly string[] = [
   // contempt and bad faith: the buyer accuses the shop rather than asks (耍我, 以次充好, 客服就是摆设)
   '耍我', '耍人', '缺德', '死人吗', '吃官司', '打官司', '法院见', '黑心', '以次充好', '欺负我', '欺负老人', '摆设', '忽悠', '糊弄', '敷衍', '奸商', '无耻', '不要脸', '流氓', '坑我', '霸王条款',
   // the service's attitude and the shop's tricks, scorned (客服什么态度啊, 爱答不理, 机器人回复有个屁用, 全是套路)
-  '什么态度', '爱答不理', '爱理不理', '受气', '屁用', '全是套路', '都是套路', '套路我', '玩套路'
+  '什么态度', '爱答不理', '爱理不理', '受气', '屁用', '全是套路', '都是套路', '套路我', '玩套路',
+  '这什么服务', '什么服务态度', '是不是都死了', '人都死了', '死哪去了', '狗屁'
 ]
 
 /** Phrases that contain a lexicon word but are not complaints ("不会给差评" is a promise). */
@@ -28,5 +29,5 @@ export const COMPLAINT_LEXICON_NOT: readonly string[] = [
   // the household sense: an installer who took the rubbish away is praised, not accused
   '有没有假货', '是不是假货', '假货吗', '垃圾带走', '垃圾都带走', '带走垃圾', '扔垃圾', '倒垃圾', '清理了垃圾', '清理垃圾', '垃圾清理', '收拾垃圾', '垃圾收拾', '不敷衍',
   // family words and questions: 送妈妈的话 holds 妈的; whether the shop is responsible, or whom to ask, is no accusation
-  '妈妈的', '姥姥的', '你们负责吗', '负责吗', '谁负责', '负不负责', '还是找平台', '找平台还是'
+  '妈妈的', '姥姥的', '我妈的', '老妈的', '给妈的', '咱妈的', '你们负责吗', '负责吗', '谁负责', '负不负责', '还是找平台', '找平台还是'
 ]

@@ -70,6 +70,36 @@ describe('clause reading', () => {
     expect(say(text).matched).toEqual([])
   })
 
+  // the eighth blind read's kinds (README "Answer quality"), in wordings of our own
+  it.each([
+    ['客服是不是都死了 消息也不回', 'complaint'], ['这什么服务啊 问了也白问', 'complaint'], ['狗屁客服', 'complaint'],
+    ['能打电话给我吗 打字不方便', 'human_request'], ['我要跟你们领导说话', 'human_request'], ['安排专人联系我一下', 'human_request']
+  ])('%s → handed off as %s', (text, reason) => {
+    expect(say(text)).toMatchObject({ action: 'handoff', handoff: { reason } })
+  })
+
+  it.each([
+    ['钱退到哪去了 微信里没看到'], ['快递还要几天能到啊'], ['申请退款三天了没人理']
+  ])('%s: the buyer\'s own case, no policy answer', (text) => {
+    const d = say(text)
+    expect(d.action).toBe('handoff')
+    expect(d.handoff?.reason).not.toBe('complaint')
+    expect(d.matched.filter((m) => m.outcome === 'reply' || m.outcome === 'first')).toEqual([])
+  })
+
+  it.each([['这件是新疆棉的吗'], ['这个卷发棒能带去国外用吗'], ['这个色黄皮能穿吗']])('%s answers no shipping or shade question', (text) => {
+    expect(say(text).matched.map((m) => m.intent)).not.toContain('shipping')
+    expect(say(text).matched.map((m) => m.intent)).not.toContain('shade')
+  })
+
+  it.each([['一般拍下后几天发货 急着穿'], ['三天能到杭州吗 着急用']])('%s: urgency alone keeps a general question answered', (text) => {
+    expect(say(text).action).toBe('reply')
+  })
+
+  it('a mother is no curse: 买给我妈的 is no complaint', () => {
+    expect(say('买给我妈的 她牙口不好 这个硬不硬').handoff?.reason).not.toBe('complaint')
+  })
+
   it('marks a clause about something else', () => {
     // an appliance is another product (its colour is not ours, its return is): the whole message's topic
     expect(say('这个冰箱什么颜色').reading!.otherTopic).toBe('冰箱')
