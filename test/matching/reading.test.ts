@@ -100,6 +100,28 @@ describe('clause reading', () => {
     expect(say('买给我妈的 她牙口不好 这个硬不硬').handoff?.reason).not.toBe('complaint')
   })
 
+  // the ninth blind read's kinds (README "Answer quality"), in wordings of our own
+  it.each([
+    ['你们就是这么做生意的吗', 'complaint'], ['快递员态度极差', 'complaint'],
+    ['叫你们主管出来说话', 'human_request'], ['找个懂行的来', 'human_request'], ['让技术人员联系我', 'human_request']
+  ])('%s → handed off as %s', (text, reason) => {
+    expect(say(text)).toMatchObject({ action: 'handoff', handoff: { reason } })
+  })
+
+  it.each([['到底有没有发出 给个准话'], ['有没有寄出啊']])('%s: the buyer\'s own parcel, no policy answer', (text) => {
+    const d = say(text)
+    expect(d.action).toBe('handoff')
+    expect(d.matched.filter((m) => m.outcome === 'reply' || m.outcome === 'first')).toEqual([])
+  })
+
+  it.each([
+    ['这款手机是国行还是港版'], ['是现货还是预售的'], ['这个毛衣薄不薄 秋天能穿吗'], ['吸尘器多久清理一次'], ['如果有质量问题 运费谁承担 你们出吗']
+  ])('%s answers no shipping or size question', (text) => {
+    const intents = say(text).matched.map((m) => m.intent)
+    expect(intents).not.toContain('shipping')
+    expect(intents).not.toContain('size')
+  })
+
   it('marks a clause about something else', () => {
     // an appliance is another product (its colour is not ours, its return is): the whole message's topic
     expect(say('这个冰箱什么颜色').reading!.otherTopic).toBe('冰箱')
