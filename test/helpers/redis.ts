@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto'
 import { once } from 'node:events'
 import { mkdir, open } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, beforeAll, inject } from 'vitest'
+import { afterAll, afterEach, beforeAll, inject } from 'vitest'
 import { Cluster, Redis } from 'ioredis'
 import { createClusterClient, createEmbeddedStore, createRedisClient, createRedisStore, type Store } from '../../src/store/index.js'
 import { loadConfig } from '../../src/config.js'
@@ -50,13 +50,21 @@ export async function keysUnder (prefix: string): Promise<string[]> {
   }
 }
 
-/** Fresh key prefixes, each removed by `remove` after the test that took it. */
+/**
+ * Fresh key prefixes, each removed by `remove` after the test that took it, and once more after the
+ * file: the apps of test/helpers/build.ts close in an afterEach registered before this one, so it runs
+ * after it (vitest runs after-hooks last-registered first), and an app's outbox consumer may recreate its
+ * stream in between; the second sweep, with every app closed, leaves nothing on the shared server.
+ */
 function prefixesRemovedBy (remove: (prefixes: string[]) => Promise<unknown>): () => string {
   const prefixes: string[] = []
+  const taken: string[] = []
   afterEach(async () => { await remove(prefixes.splice(0)) })
+  afterAll(async () => { await remove(taken.splice(0)) })
   return () => {
     const p = newPrefix()
     prefixes.push(p)
+    taken.push(p)
     return p
   }
 }
