@@ -2,9 +2,8 @@
  * One buyer message costs two Redis round trips on the service's connection: `receive` (the
  * redelivery's record, else the conversation after one settle) and `commit` (everything the message
  * changes, and the replies as sent); a redelivery costs one. Counted with MONITOR on the real Redis:
- * every command the store's connection sends, and the commands the scripts run (source "lua"), so the
- * figure is commands, not timings.
- * @see https://redis.io/docs/latest/commands/monitor/
+ * every command the store's connection sends, and the commands the scripts run (test/helpers/monitor.ts),
+ * so the figure is commands, not timings.
  */
 import { describe, it, expect, beforeAll, afterEach } from 'vitest'
 import { Redis } from 'ioredis'
@@ -14,8 +13,8 @@ import { handleMessage, type BuyerMessage } from '../../src/service/handle-messa
 import { pickFirst } from '../../src/engine/answer.js'
 import { DEMO_RULES } from '../helpers/build.js'
 import { createRedisStore, type Store } from '../../src/store/index.js'
-import { REDIS_URL, readyClient, redisPrefixes } from '../helpers/redis.js'
-import { until } from '../helpers/until.js'
+import { readyClient, redisPrefixes } from '../helpers/redis.js'
+import { watch, type Seen } from '../helpers/monitor.js'
 
 const log = { warn () {} }
 let engine: ShopEngine
@@ -25,37 +24,12 @@ const newPrefix = redisPrefixes()
 const clients: Redis[] = []
 afterEach(() => { for (const c of clients.splice(0)) c.disconnect() })
 
-interface Seen { sent: string[][]; lua: string[][] }
-
 /** The store on its own connection, and a MONITOR that records what that connection and the scripts run. */
 async function setup (): Promise<{ store: Store; count: (work: () => Promise<unknown>) => Promise<Seen> }> {
   const redis = await readyClient()
   const prefix = newPrefix()
   clients.push(redis)
-  const store = createRedisStore({ redis, prefix })
-  const addr = /addr=(\S+)/.exec(await redis.client('INFO') as string)![1]!
-  const monitor = await new Redis(REDIS_URL).monitor()
-  clients.push(monitor)
-  const feed: Array<{ source: string; cmd: string[] }> = []
-  monitor.on('monitor', (_time: string, args: string[], source: string) => {
-    // scripts of other tests on the shared server run under other prefixes
-    if (source === addr || (source === 'lua' && args.some((a) => a.startsWith(prefix)))) feed.push({ source, cmd: [args[0]!.toLowerCase(), ...args.slice(1)] })
-  })
-  /** MONITOR lags behind: everything between two markers sent on the store's connection, once the second shows */
-  const marker = async (): Promise<number> => {
-    const m = `marker-${Math.random()}`
-    await redis.echo(m)
-    await until(() => feed.some((e) => e.cmd[1] === m), 'MONITOR to show the marker')
-    return feed.findIndex((e) => e.cmd[1] === m)
-  }
-  const count = async (work: () => Promise<unknown>): Promise<Seen> => {
-    const from = await marker()
-    await work()
-    const to = await marker()
-    const between = feed.slice(from + 1, to)
-    return { sent: between.filter((e) => e.source === addr).map((e) => e.cmd), lua: between.filter((e) => e.source === 'lua').map((e) => e.cmd) }
-  }
-  return { store, count }
+  return { store: createRedisStore({ redis, prefix }), count: await watch(redis, prefix) }
 }
 
 let n = 0

@@ -3,7 +3,7 @@
  * a buyer's next message is decided on the copy and committed in one round trip, and a copy made
  * stale by another instance, a desk's claim or a lapsed claim is refused by the commit, so the
  * message is decided again on the conversation as it is. Real Redis; two stores on one prefix are two
- * service instances. Round trips are counted with MONITOR, as in test/service/round-trips.test.ts.
+ * service instances. Round trips are counted with MONITOR (test/helpers/monitor.ts).
  */
 import { describe, it, expect, beforeAll, afterEach } from 'vitest'
 import { Redis } from 'ioredis'
@@ -14,8 +14,8 @@ import { pickFirst } from '../../src/engine/answer.js'
 import { DEMO_RULES } from '../helpers/build.js'
 import { createRedisStore, type Store } from '../../src/store/index.js'
 import { ConversationCopies, encodeBasis } from '../../src/store/redis/conversation-copies.js'
-import { REDIS_URL, readyClient, redisPrefixes } from '../helpers/redis.js'
-import { until } from '../helpers/until.js'
+import { readyClient, redisPrefixes } from '../helpers/redis.js'
+import { watch } from '../helpers/monitor.js'
 
 const log = { warn () {} }
 let engine: ShopEngine
@@ -34,23 +34,9 @@ async function instances (count: number, prefix = newPrefix()): Promise<Array<{ 
   }))
 }
 
-/** The scripts one connection sends while `work` runs (MONITOR, between two markers on that connection). */
+/** The scripts one connection sends while `work` runs. */
 async function scriptsSent (redis: Redis, work: () => Promise<unknown>): Promise<string[]> {
-  const addr = /addr=(\S+)/.exec(await redis.client('INFO') as string)![1]!
-  const monitor = await new Redis(REDIS_URL).monitor()
-  clients.push(monitor)
-  const feed: string[][] = []
-  monitor.on('monitor', (_time: string, args: string[], source: string) => { if (source === addr) feed.push(args) })
-  const marker = async (): Promise<number> => {
-    const m = `marker-${Math.random()}`
-    await redis.echo(m)
-    await until(() => feed.some((a) => a[1] === m), 'MONITOR to show the marker')
-    return feed.findIndex((a) => a[1] === m)
-  }
-  const from = await marker()
-  await work()
-  const to = await marker()
-  return feed.slice(from + 1, to).map((a) => a[0]!.toLowerCase())
+  return (await (await watch(redis))(work)).sent.map((c) => c[0]!)
 }
 
 let n = 0
