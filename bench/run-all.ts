@@ -9,7 +9,8 @@ import { parseArgs } from 'node:util'
 const BENCHES: Record<string, string[]> = {
   matcher: ['bench/matcher/run.ts', '--seconds', '2'],
   http: ['bench/http/run.ts', '--seconds', '10'],
-  handoff: ['bench/handoff/run.ts']
+  handoff: ['bench/handoff/run.ts'],
+  'handoff-floor': ['bench/handoff/floor.ts']
 }
 const { values } = parseArgs({ options: { only: { type: 'string' } } })
 const names = values.only ? values.only.split(',') : Object.keys(BENCHES)

@@ -55,17 +55,26 @@ export function constantsChunk (): string {
   return Object.entries(SCRIPT_CONSTANTS).map(([k, v]) => `local ${k} = ${luaValue(v)}`).join('\n')
 }
 
-/** Defines every script on the client (once per client) and returns them by name. */
-export function defineScripts (redis: RedisClient): Scripts {
+/** Each script as Redis runs it: its key count and its source behind the constants and the shared files. */
+export function scriptSources (): Map<ScriptName, { keys: number; lua: string }> {
   const files = readdirSync(LUA_DIR).sort()
   const shared = files.filter((f) => f.startsWith('_') && f.endsWith('.lua')).map((f) => readFileSync(new URL(f, LUA_DIR), 'utf8'))
   const head = [constantsChunk(), ...shared].join('\n')
-  const r = redis as unknown as Record<string, (...a: Array<string | number>) => Promise<unknown>>
+  const sources = new Map<ScriptName, { keys: number; lua: string }>()
   for (const file of files) {
     const m = /^([a-z]+)-(\d+)\.lua$/.exec(file)
     if (!m) continue
-    if (typeof r[`ar_${m[1]}`] === 'function') continue
-    redis.defineCommand(`ar_${m[1]}`, { numberOfKeys: Number(m[2]), lua: `${head}\n${readFileSync(new URL(file, LUA_DIR), 'utf8')}` })
+    sources.set(m[1] as ScriptName, { keys: Number(m[2]), lua: `${head}\n${readFileSync(new URL(file, LUA_DIR), 'utf8')}` })
+  }
+  return sources
+}
+
+/** Defines every script on the client (once per client) and returns them by name. */
+export function defineScripts (redis: RedisClient): Scripts {
+  const r = redis as unknown as Record<string, (...a: Array<string | number>) => Promise<unknown>>
+  for (const [name, { keys, lua }] of scriptSources()) {
+    if (typeof r[`ar_${name}`] === 'function') continue
+    redis.defineCommand(`ar_${name}`, { numberOfKeys: keys, lua })
   }
   return Object.fromEntries(SCRIPT_NAMES.map((n) => [n, (...a: Array<string | number>) => r[`ar_${n}`]!.call(redis, ...a)])) as Scripts
 }
