@@ -45,18 +45,24 @@ const message = (text: string, conversationId: string): BuyerMessage =>
 
 describe('conversation copies (Redis)', () => {
   it('the buyer\'s next message is decided on the copy and committed in one script', async () => {
-    const [a] = await instances(1)
+    const prefix = newPrefix()
+    const [a] = await instances(1, prefix)
     const deps = { store: a!.store, log, pick: pickFirst }
     const conv = `c-${++n}`
     // a size question without figures leaves a pending question (JSON with Chinese) on the conversation
     await handleMessage(engine, message('穿什么码', conv), deps)
-    const sent = await scriptsSent(a!.redis, async () => {
+    const seen = await (await watch(a!.redis, prefix))(async () => {
       const { response } = await handleMessage(engine, message('包邮吗', conv), deps)
       expect(response.action).toBe('reply')
     })
     // one EVALSHA: the copy's encoding is the script's byte for byte (multi-byte text included),
     // else the commit would refuse it and a second would follow
-    expect(sent).toEqual(['evalsha'])
+    expect(seen.sent.map((c) => c[0])).toEqual(['evalsha'])
+    // inside it the conversation is read by the basis check (no HMGET after it) and read back once
+    // written, for the next copy
+    const reads = seen.lua.filter((c) => c[1]?.endsWith(`conv:${conv}`) && ['hgetall', 'hmget', 'hget'].includes(c[0]!))
+    expect(reads.map((c) => c[0])).toEqual(['hgetall', 'hgetall'])
+    expect(seen.lua.findIndex((c) => c[0] === 'hset' && c[1]?.endsWith(`conv:${conv}`))).toBeGreaterThan(seen.lua.findIndex((c) => c[0] === 'hgetall'))
   })
 
   it('a desk claimed the chat through another instance: the copy is refused and the bot stays silent', async () => {

@@ -90,16 +90,22 @@ end
 -- A decision taken on the service's own copy of the conversation (no receive-2.lua before it)
 -- stands only while the conversation is that copy: another instance, a desk's claim or a lapsed
 -- claim changed it otherwise, and the caller decides again on the state returned.
+-- Each command a script calls costs more than the command itself (the call into Redis and the
+-- reply back into Lua): the conversation is read once (the basis check's HGETALL, or one HMGET) and
+-- written with one HSET at the end (conv_fields), the ticket hash with one HSET, and trims run only
+-- when there is something to trim.
 local conv = base .. 'conv:' .. conversation_id
+local ticket, last_agent = false, false
 if basis ~= '' then
   local current = redis.call('HGETALL', conv)
   if encoded(current) ~= basis then return { 2, current } end
+  for i = 1, #current, 2 do
+    local field = current[i]
+    if field == 'ticketId' then ticket = current[i + 1] elseif field == 'lastAgentId' then last_agent = current[i + 1] end
+  end
+else
+  ticket, last_agent = unpack(redis.call('HMGET', conv, 'ticketId', 'lastAgentId'))
 end
-
--- Each command a script calls costs more than the command itself (the call into Redis and the
--- reply back into Lua): the conversation is read with one HMGET and written with one HSET at the end
--- (conv_fields), the ticket hash with one HSET, and trims run only when there is something to trim.
-local ticket, last_agent = unpack(redis.call('HMGET', conv, 'ticketId', 'lastAgentId'))
 if last_agent == '' then last_agent = false end
 if ticket and redis.call('EXISTS', base .. 'ticket:' .. ticket) == 0 then
   redis.call('HDEL', conv, 'ticketId', 'ticketStatus', 'agentId')
