@@ -122,6 +122,34 @@ describe('clause reading', () => {
     expect(intents).not.toContain('size')
   })
 
+  // the eleventh blind read's kinds (README "Answer quality"), in wordings of our own
+  it.each([
+    ['你这机器人真蠢', 'complaint'], ['智障客服', 'complaint'], ['弱智回复', 'complaint'],
+    ['我要和客服本人聊', 'human_request'], ['帮我叫个售后的同事', 'human_request'], ['找个懂的来跟我说', 'human_request']
+  ])('%s → handed off as %s', (text, reason) => {
+    expect(say(text)).toMatchObject({ action: 'handoff', handoff: { reason } })
+  })
+
+  it.each([
+    ['寄来的颜色不对 怎么搞的'], ['取件时间改到周六吧'], ['衣服领口有污渍 能换吗'], ['手滑点了确认收货 还能退吗'], ['寄回的运费是我垫的 能报销吗']
+  ])('%s: the buyer\'s own case, no policy answer', (text) => {
+    const d = say(text)
+    expect(d.action).toBe('handoff')
+    expect(d.matched.filter((m) => m.outcome === 'reply' || m.outcome === 'first')).toEqual([])
+  })
+
+  it.each([
+    ['质量挺好 发货也快'], ['能先发货后付款不'], ['支持货到付款发货吗'], ['一件代发可以吗 发货单别放店名'],
+    // shoes: the demo shop's charts size clothes by height and weight
+    ['鞋子偏大吗 平时穿39'], ['这双靴子选几码'], ['这双鞋是标准码吗'], ['黑色M是不是没了']
+  ])('%s answers nothing', (text) => {
+    expect(say(text).matched).toEqual([])
+  })
+
+  it('an exchange\'s postage is no free-shipping question', () => {
+    expect(say('换尺码要不要再付运费').matched.map((m) => m.intent)).not.toContain('shipping')
+  })
+
   it('marks a clause about something else', () => {
     // an appliance is another product (its colour is not ours, its return is): the whole message's topic
     expect(say('这个冰箱什么颜色').reading!.otherTopic).toBe('冰箱')
