@@ -150,6 +150,28 @@ describe('clause reading', () => {
     expect(say('换尺码要不要再付运费').matched.map((m) => m.intent)).not.toContain('shipping')
   })
 
+  // the twelfth blind read's kinds (README "Answer quality"), in wordings of our own
+  it.each([
+    ['破机器人 答非所问', 'complaint'], ['傻x客服', 'complaint'], ['你们客服是死了吗', 'complaint'],
+    ['换个懂的来', 'human_request'], ['叫个懂行情的人来', 'human_request'], ['主管呢 让他来', 'human_request']
+  ])('%s → handed off as %s', (text, reason) => {
+    expect(say(text)).toMatchObject({ action: 'handoff', handoff: { reason } })
+  })
+
+  it.each([
+    ['超了一天 能通融一下退吗'], ['帮我约一下上门取件'], ['退款一直待处理 快点吧'], ['快递员要我给钱才给件'], ['定金早付了 预售什么时候发'], ['你们发的申通 我们这不送']
+  ])('%s: the buyer\'s own case, no policy answer', (text) => {
+    const d = say(text)
+    expect(d.action).toBe('handoff')
+    expect(d.matched.filter((m) => m.outcome === 'reply' || m.outcome === 'first')).toEqual([])
+  })
+
+  it.each([
+    ['有没有3XL'], ['四口之家买多大的'], ['这个路由器信号能到吗'], ['别人家才五十 还包运费'], ['昨天买的降了五十 价保怎么申请'], ['这支口红颜色正 气色好']
+  ])('%s answers nothing', (text) => {
+    expect(say(text).matched).toEqual([])
+  })
+
   it('marks a clause about something else', () => {
     // an appliance is another product (its colour is not ours, its return is): the whole message's topic
     expect(say('这个冰箱什么颜色').reading!.otherTopic).toBe('冰箱')
