@@ -172,6 +172,21 @@ describe('clause reading', () => {
     expect(say(text).matched).toEqual([])
   })
 
+  // what the tuned sealed sets still held after the twelfth round, in wordings of our own
+  it.each([
+    ['明天能发出吗 周日要用'], ['我的钱多久能退回来'], ['售后处理真慢'], ['袖子太长 不想要了']
+  ])('%s: the buyer\'s own case, no policy answer', (text) => {
+    const d = say(text)
+    expect(d.action).toBe('handoff')
+    expect(d.matched.filter((m) => m.outcome === 'reply' || m.outcome === 'first')).toEqual([])
+  })
+
+  it.each([['今天下单明天能发吗', 'shipping'], ['预售款可以退吗', 'return_policy']])('%s: answered as %s alone', (text, intent) => {
+    const d = say(text)
+    expect(d.action).toBe('reply')
+    expect(d.matched.map((m) => m.intent)).toEqual([intent])
+  })
+
   it('marks a clause about something else', () => {
     // an appliance is another product (its colour is not ours, its return is): the whole message's topic
     expect(say('这个冰箱什么颜色').reading!.otherTopic).toBe('冰箱')
