@@ -187,6 +187,23 @@ describe('clause reading', () => {
     expect(d.matched.map((m) => m.intent)).toEqual([intent])
   })
 
+  // the thirteenth blind read's kinds (README "Answer quality"), in wordings of our own
+  it.each([
+    ['不退钱我就报警了', 'complaint'], ['我去打消费者热线', 'complaint'], ['这机器人太笨', 'complaint'], ['找个做得了主的人', 'human_request']
+  ])('%s → handed off as %s', (text, reason) => {
+    expect(say(text)).toMatchObject({ action: 'handoff', handoff: { reason } })
+  })
+
+  it.each([['点解仲未寄出'], ['钱只到了一半 剩下的呢'], ['到底发了没得']])('%s: the buyer\'s own case, no policy answer', (text) => {
+    const d = say(text)
+    expect(d.action).toBe('handoff')
+    expect(d.matched.filter((m) => m.outcome === 'reply' || m.outcome === 'first')).toEqual([])
+  })
+
+  it.each([['尺码很准 已经推荐给同事'], ['这个色号太正了'], ['模特穿的什么码'], ['预售是啥意思'], ['给我妈穿这个大红的艳不艳']])('%s answers nothing', (text) => {
+    expect(say(text).matched).toEqual([])
+  })
+
   it('marks a clause about something else', () => {
     // an appliance is another product (its colour is not ours, its return is): the whole message's topic
     expect(say('这个冰箱什么颜色').reading!.otherTopic).toBe('冰箱')
