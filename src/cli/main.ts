@@ -94,7 +94,7 @@ program.command('test').argument('<text>', 'a buyer message')
     if (opts.json) { out(JSON.stringify(x, null, 2)); return }
     out(`message:    ${text}`)
     out(`normalised: ${x.normalised}`)
-    out(`clauses:    ${x.clauses.map((c) => `${c.text} [${c.act}${c.marker ? ` ${c.marker}` : ''}${c.otherTopic ? `, about ${c.otherTopic}` : ''}]`).join(' | ')}`)
+    out(`clauses:    ${x.clauses.map((c) => `${c.text} [${c.act}${c.marker ? ` ${c.marker}` : ''}${c.otherTopic ? `, about ${c.otherTopic}` : ''}${c.aside ? `, aside ${c.aside}` : ''}]`).join(' | ')}`)
     out(`action:     ${x.decision.action}${x.decision.handoff ? ` (${x.decision.handoff.reason}, ${x.decision.handoff.priority})` : ''}`)
     for (const r of x.decision.replies) out(`reply:      ${r}`)
     for (const c of x.considered) out(`  ${c.verdict.padEnd(10)} ${c.ruleId} (${c.intent}) ${c.file}:${c.line} — ${c.why}`)

@@ -11,7 +11,7 @@ import type { ShopEngine } from './engine.js'
 import { isOpen } from './hours.js'
 import { correctTypos } from '../matching/typos.js'
 import { unmask } from '../matching/masked.js'
-import { readClauses, clauseAt, OWN_ACTS, type Reading } from '../matching/reading.js'
+import { readClauses, clauseAt, OWN_ACTS, type Clause, type Reading } from '../matching/reading.js'
 
 export const MAX_ANSWERS = 3
 
@@ -110,12 +110,29 @@ export function decide (engine: ShopEngine, msg: IncomingMessage, state: Convers
   if (chosen.length === 0) {
     return explained(handoff(ctx, 'unmatched', 'normal', pick(rules.handoff.reply), [], true), analysis, reading)
   }
+  const aside = askedAside(reading, gated.answer)
+  if (aside) {
+    // "有现货吗 包邮吗": the free-shipping answer alone would leave the stock question unasked. A person
+    // answers both; a new buyer is still welcomed.
+    reading.aside = aside
+    const welcome = firstContact && chosen.some(isWelcomeGreeting) ? [pick(rules.welcome.first)] : []
+    return explained(handoff(ctx, 'unmatched', 'normal', pick(rules.handoff.reply), [], true, welcome), analysis, reading)
+  }
   if (chosen.every(isWelcomeGreeting) && asksMore(key, chosen)) {
     // "在吗 我的快递到哪了": the greeting is not the question. A person answers; a new buyer is still welcomed.
     const welcome = firstContact ? [pick(rules.welcome.first)] : []
     return explained(handoff(ctx, 'unmatched', 'normal', pick(rules.handoff.reply), [], true, welcome), analysis, reading)
   }
   return explained(answer(ctx, analysis, chosen), analysis, reading)
+}
+
+/** A question clause of a topic no rule answers (`side_question` markers: 现货, 发票) with no answer of its own. */
+function askedAside (reading: Reading, answers: Candidate[]): Clause | undefined {
+  for (const clause of reading.clauses) {
+    if (clause.side === undefined || clause.act !== 'question') continue
+    if (!answers.some((c) => c.spans.some(([b, e]) => b < clause.end && e > clause.begin))) return clause
+  }
+  return undefined
 }
 
 /** The decision with what the matcher read, for explanations and the eval. */

@@ -25,7 +25,7 @@ export interface Explanation {
   normalised: string
   decision: Omit<Decision, 'analysis' | 'firstContact' | 'reading'>
   /** what the buyer does in each clause (src/matching/reading.ts) */
-  clauses: Array<{ text: string; act: string; marker?: string; otherTopic?: string }>
+  clauses: Array<{ text: string; act: string; marker?: string; otherTopic?: string; aside?: string }>
   considered: Considered[]
 }
 
@@ -33,7 +33,7 @@ export function explain (engine: ShopEngine, text: string, state: ConversationSt
   const decision = decide(engine, { type: 'text', text }, state, { now, pick: pickFirst })
   const { analysis, firstContact: _first, reading, ...shown } = decision
   const key = analysis?.correctedKey ?? analysis?.key ?? ''
-  const clauses = (reading?.clauses ?? []).map((c) => ({ text: key.slice(c.begin, c.end), act: c.act, ...(c.by ? { marker: c.by } : {}), ...(c.other ? { otherTopic: c.other } : {}) }))
+  const clauses = (reading?.clauses ?? []).map((c) => ({ text: key.slice(c.begin, c.end), act: c.act, ...(c.by ? { marker: c.by } : {}), ...(c.other ? { otherTopic: c.other } : {}), ...(c.side ? { aside: c.side } : {}) }))
   const ownCase = new Set(decision.matched.filter((m) => m.outcome === 'own_case' || m.outcome === 'policy_info').map((m) => m.ruleId))
   const ownWhy = reading?.own ? `clause "${key.slice(reading.own.begin, reading.own.end)}" is the buyer's own case (${reading.own.act}: "${reading.own.by}")` : 'its keyword is in a report of the buyer\'s own case'
   const considered: Considered[] = []
@@ -49,6 +49,8 @@ export function explain (engine: ShopEngine, text: string, state: ConversationSt
       const on = c.keywords.map((k) => `"${k}"`).join(', ') || c.method
       const how = c.method === 'pinyin' ? ' after correcting a typo (homophone or pinyin)' : c.method === 'figures' ? ' (height and weight in the message)' : ''
       considered.push({ ...base, verdict: 'answered', why: `fired on ${on}${how}` })
+    } else if (reading?.aside) {
+      considered.push({ ...base, verdict: 'held', why: `fired, but clause "${key.slice(reading.aside.begin, reading.aside.end)}" asks what no rule answers (${reading.aside.side}): the whole message goes to a person` })
     } else if (!decision.matched.some((m) => m.intent === c.entry.intent) && decision.handoff?.reason === 'unmatched') {
       considered.push({ ...base, verdict: 'held', why: 'fired in a clause that asks nothing of this rule (feedback, next time, or another topic)' })
     } else if (escalated) {

@@ -198,7 +198,7 @@ function compileCore (shop: ShopRules, entries: Entry[]): CompiledCore {
   // The clause reading's markers ride in the same automaton: one pass finds keywords and markers.
   const reading = shop.reading
   // A topic the shop has rules for is not "something else" there: shop B answers invoices, so 发票
-  // is no other-topic word for it.
+  // is no other-topic word for it, nor a question beside the ones it answers.
   // (one search in the keywords joined, not one per keyword: this test ran for every marker of every shop)
   const keywordKeys = entries.flatMap((e) => [...e.source.keywords, ...e.source.weak_keywords].map((k) => ruleKey(String(k)))).join('\u0000')
   const ownTopic = (marker: string): boolean => { const m = ruleKey(marker); return m !== '' && keywordKeys.includes(m) }
@@ -210,7 +210,7 @@ function compileCore (shop: ShopRules, entries: Entry[]): CompiledCore {
       continue
     }
     if (reading?.builtin !== false) {
-      for (const k of DEFAULT_MARKERS[kind]) if (kind !== 'other_topic' || !ownTopic(k)) add(k, { role: 'marker', kind })
+      for (const k of DEFAULT_MARKERS[kind]) if ((kind !== 'other_topic' && kind !== 'side_question') || !ownTopic(k)) add(k, { role: 'marker', kind })
     }
     for (const k of reading?.[kind] ?? []) add(k, { role: 'marker', kind })
   }

@@ -13,7 +13,7 @@
 
 export const MARKER_KINDS = [
   'question', 'whether', 'generic', 'roughly', 'timing', 'state', 'anomaly', 'chase', 'request', 'request_lead', 'request_act',
-  'dispute', 'feedback', 'future', 'reference', 'other_topic', 'other_product', 'price_talk', 'today', 'purchase', 'hypothetical', 'connective', 'ignore'
+  'dispute', 'feedback', 'future', 'reference', 'other_topic', 'other_product', 'side_question', 'price_talk', 'today', 'purchase', 'hypothetical', 'connective', 'ignore'
 ] as const
 export type MarkerKind = typeof MARKER_KINDS[number]
 
@@ -112,6 +112,9 @@ export const DEFAULT_MARKERS: Readonly<Record<MarkerKind, readonly string[]>> = 
     // electronics and appliances: their size or colour is not ours, but whether they can be returned and when they ship is (激活了还能退吗, 耳机拆封了能退不)
     '冰箱', '洗衣机', '空调', '电视', '手机', '电脑', '笔记本', '平板', '耳机', '键盘', '鼠标', '显示器', '音箱', '相机', '路由器', '电饭煲', '微波炉', '热水器', '吸尘器', '风扇', '吹风机', '充电器', '充电宝', '数据线', '手环', '手表', '音响', '投影', '打印机', '摄像头', '监控', '硬盘', 'u盘', '激活', '扫地机', '洗碗机', '烤箱', '空气炸锅', '豆浆机', '榨汁机', '破壁机', '净水器', '加湿器', '电水壶', '热水壶', '足浴盆', '剃须刀', '牙刷', '油烟机', '燃气灶', '冰柜', '烘干机', '晾衣架'
   ],
+  // a question the shop's rules do not answer asked beside one they do ("有现货吗 包邮吗", "能开发票吗 什么时候发货"):
+  // answering the one would leave the other unasked, so the whole message goes to a person, who answers both
+  side_question: ['现货', '有货', '有没有货', '库存', '发票', '开票', '专票', '优惠券', '便宜', '打折', '折扣'],
   // price talk and haggling anywhere in the message: a postage or return word in it argues about the price
   // (别家都包邮 你家还收运费 少点呗), so nothing in the message is answered
   price_talk: ['别家卖', '你们卖', '两份运费', '收了两份', '合并', '这么贵', '贵了', '太贵', '才卖', '都包邮', '自营都', '便宜点', '便宜一点', '再便宜', '少点', '少一点', '少几块', '打个折', '打折吗', '能打折', '折扣', '砍价', '抹零', '抹个零', '再减', '让点', '优惠点', '最低价', '底价', '批发价', '能不能便宜', '可以便宜', '便宜些', '涨价', '变相', '比昨天', '比之前贵', '多收', '多扣', '别人买同款', '别人都是', '别家才', '人家才', '价保', '保价', '降了'],

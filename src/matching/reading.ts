@@ -40,6 +40,9 @@ export interface Clause {
   by?: string
   /** an other-topic marker in the clause (冰箱, 差价, 发票): a keyword here is about something else */
   other?: string
+  /** a question marker of a topic the shop's rules do not answer (现货, 发票): asked beside an answered one,
+   *  it sends the whole message to a person */
+  side?: string
 }
 
 export interface Reading {
@@ -52,6 +55,8 @@ export interface Reading {
   own?: Clause
   /** an order card or a masked order token came with it: every policy keyword is about that order */
   card: boolean
+  /** set by the decision: the question asked beside the answered ones that no rule answers (有现货吗) */
+  aside?: Clause
 }
 
 // A lead word and its action word may have a little between them (麻烦尽快发, 赶紧给我发) but not a
@@ -144,6 +149,8 @@ export function readClauses (input: ReadInput): Reading {
     const clause: Clause = { begin, end, act: 'plain' }
     const other = price ?? firstOf(inClause, 'other_topic')
     if (other) clause.other = other.keyword
+    const side = firstOf(inClause, 'side_question')
+    if (side) clause.side = side.keyword
     const named = firstOf(inClause, 'reference')
     const hasRef = reference || named !== undefined
     const imagined = conditions.length > 0

@@ -30,7 +30,7 @@ const route: FastifyPluginAsyncZod<OperatorRouteOptions> = async (app, opts) => 
         shopId: shopIdSchema.optional(),
         returning: z.boolean().default(false).describe('pretend the buyer was seen before (not first contact)')
       }),
-      response: { 200: z.any().describe('{text, normalised, decision, clauses: [{text, act, marker?, otherTopic?}], considered: [{ruleId, intent, file, line, verdict, why}]}'), 400: errorSchema, 401: errorSchema, 404: errorSchema }
+      response: { 200: z.any().describe('{text, normalised, decision, clauses: [{text, act, marker?, otherTopic?, aside?}], considered: [{ruleId, intent, file, line, verdict, why}]}'), 400: errorSchema, 401: errorSchema, 404: errorSchema }
     }
   }, async (req) => {
     const now = Date.now()

@@ -33,5 +33,6 @@ describe('explain tells operators how every answer was found', () => {
 
   it('a rule that fired in the buyer\'s own case says which clause made it so', () => {
     expect(why('我的快递怎么还没发货').find((c) => c.verdict === 'own_case')!.why).toContain('怎么还')
+    expect(why('有现货吗 包邮吗').find((c) => c.ruleId === 'free-shipping')).toMatchObject({ verdict: 'held', why: expect.stringContaining('有现货吗') })
   })
 })

@@ -295,6 +295,29 @@ describe('policy answers only to policy questions', () => {
     expect(say('发票开得真快', e).matched.map((m) => m.ruleId)).toEqual(['anything'])
   })
 
+  // a question no rule answers, asked beside one a rule does: answering the one would drop the other
+  it.each([['有现货吗 包邮吗'], ['能开发票吗 几天能到'], ['还有库存吗 发什么快递']])('%s: a person answers both', (text) => {
+    const d = say(text)
+    expect(d).toMatchObject({ action: 'handoff', handoff: { reason: 'unmatched' }, matched: [] })
+    expect(d.reading!.aside).toBeDefined()
+  })
+
+  it('the side question alone, or a statement of one, leaves the answer as it was', () => {
+    expect(say('包邮吗').action).toBe('reply')
+    // a fragment, not a question: "现货" tells which item, and the question is answered
+    expect(say('现货 几天发货').action).toBe('reply')
+  })
+
+  it('a shop whose rules answer the side topic answers both questions', async () => {
+    const problems: never[] = []
+    const parsed = parseRuleFile('rules:\n  - id: invoice\n    intent: invoice\n    keywords: [发票]\n    reply: 可以开发票哦\n', 'r.yaml', problems)!
+    const rules = engine.rules as ShopRules
+    const e = buildEngine({ ...rules, rules: [...rules.rules, ...parsed.data.rules!] })
+    const d = say('能开发票吗 几天能到', e)
+    expect(d.action).toBe('reply')
+    expect(d.matched.map((m) => m.intent).sort()).toEqual(['invoice', 'shipping'])
+  })
+
   it('operators extend the markers per shop', async () => {
     const problems: never[] = []
     const parsed = parseRuleFile('reading:\n  anomaly: [咋整]\n  other_topic: [手办]\n', 'r.yaml', problems)!
