@@ -114,7 +114,7 @@ export const DEFAULT_MARKERS: Readonly<Record<MarkerKind, readonly string[]>> = 
   ],
   // a question the shop's rules do not answer asked beside one they do ("有现货吗 包邮吗", "能开发票吗 什么时候发货"):
   // answering the one would leave the other unasked, so the whole message goes to a person, who answers both
-  side_question: ['现货', '有货', '有没有货', '库存', '发票', '开票', '专票', '优惠券', '便宜', '打折', '折扣'],
+  side_question: ['现货', '有货', '有没有货', '库存', '发票', '开票', '专票', '优惠券', '便宜', '打折', '折扣', '赠品', '保修', '质保', '安装', '优惠吗', '有优惠', '活动吗', '材质', '面料', '掉色', '起球'],
   // price talk and haggling anywhere in the message: a postage or return word in it argues about the price
   // (别家都包邮 你家还收运费 少点呗), so nothing in the message is answered
   price_talk: ['别家卖', '你们卖', '两份运费', '收了两份', '合并', '这么贵', '贵了', '太贵', '才卖', '都包邮', '自营都', '便宜点', '便宜一点', '再便宜', '少点', '少一点', '少几块', '打个折', '打折吗', '能打折', '折扣', '砍价', '抹零', '抹个零', '再减', '让点', '优惠点', '最低价', '底价', '批发价', '能不能便宜', '可以便宜', '便宜些', '涨价', '变相', '比昨天', '比之前贵', '多收', '多扣', '别人买同款', '别人都是', '别家才', '人家才', '价保', '保价', '降了'],
