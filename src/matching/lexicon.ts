@@ -33,5 +33,7 @@ export const COMPLAINT_LEXICON_NOT: readonly string[] = [
   // the household sense: an installer who took the rubbish away is praised, not accused
   '有没有假货', '是不是假货', '假货吗', '垃圾带走', '垃圾都带走', '带走垃圾', '扔垃圾', '倒垃圾', '清理了垃圾', '清理垃圾', '垃圾清理', '收拾垃圾', '垃圾收拾', '不敷衍',
   // family words and questions: 送妈妈的话 holds 妈的; whether the shop is responsible, or whom to ask, is no accusation
+  // a hope, not a grievance: 希望别让我失望
+  '别让我失望', '不要让我失望', '不会让我失望',
   '妈妈的', '姥姥的', '我妈的', '老妈的', '给妈的', '咱妈的', '你们负责吗', '负责吗', '谁负责', '负不负责', '还是找平台', '找平台还是'
 ]

@@ -295,6 +295,25 @@ describe('policy answers only to policy questions', () => {
     expect(say('发票开得真快', e).matched.map((m) => m.ruleId)).toEqual(['anything'])
   })
 
+  // the fourteenth blind read's kinds (README "Answer quality"), in wordings of our own
+  it.each([['付完款了 啥时候能发'], ['退回去的时候少放了配件 还能退吗']])('%s: the buyer\'s own case, no policy answer', (text) => {
+    const d = say(text)
+    expect(d.action).toBe('handoff')
+    expect(d.matched.filter((m) => m.outcome === 'reply' || m.outcome === 'first')).toEqual([])
+  })
+
+  it.each([['这个色号yyds'], ['开票一般要多久'], ['有什么推荐吗 他平时穿得比较休闲']])('%s answers nothing', (text) => {
+    expect(say(text).matched).toEqual([])
+  })
+
+  it.each([['我退的款多久能到'], ['退宽要多久']])('%s gets no delivery-time answer', (text) => {
+    expect(say(text).matched.map((m) => m.ruleId)).not.toContain('delivery-time')
+  })
+
+  it('a hope is no grievance: 希望别让我失望 is no complaint', () => {
+    expect(say('第一次买 希望别让我失望').handoff?.reason).not.toBe('complaint')
+  })
+
   // a question no rule answers, asked beside one a rule does: answering the one would drop the other
   it.each([['有现货吗 包邮吗'], ['能开发票吗 几天能到'], ['还有库存吗 发什么快递'], ['有赠品吗 包邮吗'], ['能保修吗 退货运费谁出']])('%s: a person answers both', (text) => {
     const d = say(text)
