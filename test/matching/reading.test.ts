@@ -331,7 +331,7 @@ describe('policy answers only to policy questions', () => {
     const problems: never[] = []
     const parsed = parseRuleFile('rules:\n  - id: invoice\n    intent: invoice\n    keywords: [发票]\n    reply: 可以开发票哦\n', 'r.yaml', problems)!
     const rules = engine.rules as ShopRules
-    const e = buildEngine({ ...rules, rules: [...rules.rules, ...parsed.data.rules!] })
+    const e = buildEngine({ ...rules, rules: [...rules.rules, { ...parsed.data.rules![0]!, file: 'r.yaml', line: 2 }] })
     const d = say('能开发票吗 几天能到', e)
     expect(d.action).toBe('reply')
     expect(d.matched.map((m) => m.intent).sort()).toEqual(['invoice', 'shipping'])
