@@ -102,13 +102,27 @@ export function startSender (o: SenderOptions): Sender {
     await report(lease, result)
   }
 
+  const sendLogged = (l: Lease): Promise<void> =>
+    send(l).catch((err: Error) => o.log.warn({ messageId: l.message.id, err: err.message }, 'outbox: could not record a send; the lease will lapse and it is tried again'))
+
+  // One conversation's messages one after the other, in the order they were taken; conversations side by
+  // side. Sent all at once, a buyer's two answers could reach them crossed (the WeCom test saw it under load).
+  const sendInOrder = (leases: Lease[]): Promise<unknown> => {
+    const chains = new Map<string, Promise<void>>()
+    for (const l of leases) {
+      const before = chains.get(l.message.conversationId)
+      chains.set(l.message.conversationId, before ? before.then(() => sendLogged(l)) : sendLogged(l))
+    }
+    return Promise.all(chains.values())
+  }
+
   const round = async (): Promise<number> => {
     let taken = 0
     for (const shop of o.shops()) {
       if (stopping.signal.aborted) break
       const leases = await o.outbox.take(shop, o.consumer, batch)
       taken += leases.length
-      await Promise.all(leases.map((l) => send(l).catch((err: Error) => o.log.warn({ messageId: l.message.id, err: err.message }, 'outbox: could not record a send; the lease will lapse and it is tried again'))))
+      await sendInOrder(leases)
     }
     return taken
   }
