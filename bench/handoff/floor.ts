@@ -30,16 +30,19 @@ const port = String(Number(url.port || 6379))
 const admin = new Redis({ host: url.hostname, port: Number(port) })
 const prefix = `bench-floor:${randomUUID()}:`
 
-async function cleanup (): Promise<number> {
+/** Every key matching, a SCAN batch at a time (a shared server is never blocked); returns how many. */
+async function eachKeys (match: string, batch: (keys: string[]) => Promise<unknown>): Promise<number> {
   let cursor = '0'
   let n = 0
   do {
-    const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000)
+    const [next, keys] = await admin.scan(cursor, 'MATCH', match, 'COUNT', 1000)
     cursor = next
-    if (keys.length) n += await admin.unlink(...keys)
+    n += keys.length
+    if (keys.length) await batch(keys)
   } while (cursor !== '0')
   return n
 }
+const cleanup = () => eachKeys(`${prefix}*`, (keys) => admin.unlink(...keys))
 
 /** redis-benchmark's requests per second for one command line; __rand_int__ differs per occurrence and call. */
 async function rate (args: string[]): Promise<number> {
@@ -61,16 +64,7 @@ const commitArgs = (base: string) => [base, now, 'c__rand_int__', 'b1', now, 'ke
   String(DEFAULTS.historyMaxEntries), '1', '', chatLine]
 
 /** Keys under one base, counted by SCAN: what a run wrote. */
-async function count (match: string): Promise<number> {
-  let cursor = '0'
-  let n = 0
-  do {
-    const [next, keys] = await admin.scan(cursor, 'MATCH', match, 'COUNT', 1000)
-    cursor = next
-    n += keys.length
-  } while (cursor !== '0')
-  return n
-}
+const count = (match: string) => eachKeys(match, async () => {})
 
 try {
   const commit = scriptSources().get('commit')!

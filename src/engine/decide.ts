@@ -110,17 +110,11 @@ export function decide (engine: ShopEngine, msg: IncomingMessage, state: Convers
   if (chosen.length === 0) {
     return explained(handoff(ctx, 'unmatched', 'normal', pick(rules.handoff.reply), [], true), analysis, reading)
   }
-  const aside = askedAside(reading, gated.answer)
-  if (aside) {
-    // "有现货吗 包邮吗": the free-shipping answer alone would leave the stock question unasked. A person
-    // answers both; a new buyer is still welcomed.
-    reading.aside = aside
+  // "在吗 我的快递到哪了": the greeting is not the question; "有现货吗 包邮吗": the free-shipping answer alone
+  // would leave the stock question unasked. A person answers; a new buyer is still welcomed.
+  reading.aside = askedAside(reading, gated.answer)
+  if (reading.aside || (chosen.every(isWelcomeGreeting) && asksMore(key, chosen))) {
     const welcome = firstContact && chosen.some(isWelcomeGreeting) ? [pick(rules.welcome.first)] : []
-    return explained(handoff(ctx, 'unmatched', 'normal', pick(rules.handoff.reply), [], true, welcome), analysis, reading)
-  }
-  if (chosen.every(isWelcomeGreeting) && asksMore(key, chosen)) {
-    // "在吗 我的快递到哪了": the greeting is not the question. A person answers; a new buyer is still welcomed.
-    const welcome = firstContact ? [pick(rules.welcome.first)] : []
     return explained(handoff(ctx, 'unmatched', 'normal', pick(rules.handoff.reply), [], true, welcome), analysis, reading)
   }
   return explained(answer(ctx, analysis, chosen), analysis, reading)
